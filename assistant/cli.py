@@ -1,0 +1,126 @@
+"""The ``newsdesk`` command: ingest, ask, serve.
+
+The CLI is the composition root: it is the one module of ``assistant`` that reaches for
+``ingest`` and ``app``, lazily, inside the command that needs them.
+
+    newsdesk ingest data/articles
+    newsdesk ask "Which groups reject the withdrawal?" --json
+    newsdesk serve --port 7860
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import NewsdeskError
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(message)s" if args.verbose else "%(message)s",
+        force=True,
+    )
+    for noisy in ("httpx", "chromadb", "sentence_transformers", "transformers"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    try:
+        return int(args.run(args, _settings(args)))
+    except NewsdeskError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="newsdesk", description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, help="Chroma store directory (NEWSDESK_STORE)")
+    parser.add_argument("--collection", help="Chroma collection (NEWSDESK_COLLECTION)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    ingest = commands.add_parser("ingest", help="add or update articles from files and folders")
+    ingest.add_argument("sources", nargs="+", metavar="PATH")
+    ingest.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    ingest.set_defaults(run=run_ingest)
+
+    ask = commands.add_parser("ask", help="answer a question with cited passages")
+    ask.add_argument("question")
+    ask.add_argument("--k", type=int, help="passages to retrieve (NEWSDESK_K)")
+    ask.add_argument("--json", action="store_true", help="print one JSON object")
+    ask.set_defaults(run=run_ask)
+
+    serve = commands.add_parser("serve", help="serve the web chat")
+    serve.add_argument("--host", help="interface to listen on (NEWSDESK_HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (NEWSDESK_PORT)")
+    serve.set_defaults(run=run_serve)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    flags = {
+        "store": args.store,
+        "collection": args.collection,
+        "k": getattr(args, "k", None),
+        "host": getattr(args, "host", None),
+        "port": getattr(args, "port", None),
+    }
+    return Settings(**{name: value for name, value in flags.items() if value is not None})
+
+
+def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from ingest.loaders import load_sources
+    from ingest.pipeline import index_articles
+
+    from .factory import open_store
+
+    store = open_store(settings)
+    report = index_articles(
+        load_sources(args.sources, max_bytes=settings.max_source_bytes),
+        store,
+        chunk_chars=settings.chunk_chars,
+        progress=not args.no_progress,
+    )
+    for error in report.failed:
+        print(f"failed: {error}", file=sys.stderr)
+    print(report.summary())
+    return 0 if report.ok else 1
+
+
+def run_ask(args: argparse.Namespace, settings: Settings) -> int:
+    from .chain import Assistant
+
+    answer = Assistant.from_settings(settings).ask(args.question)
+    if args.json:
+        print(json.dumps(answer.model_dump(), ensure_ascii=False))
+        return 0
+    print(answer.answer)
+    for citation in answer.citations:
+        print(f"\n[{citation.n}] {citation.title}{_url(citation.url)}\n    “{citation.quote}”")
+    return 0
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from app import serve
+
+    serve(settings)
+    return 0
+
+
+def _url(url: Any) -> str:
+    return f" <{url}>" if url else ""
+
+
+if __name__ == "__main__":
+    sys.exit(main())

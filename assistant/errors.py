@@ -1,0 +1,31 @@
+"""The exceptions newsdesk raises; every message names the problem, the value and the fix."""
+
+from __future__ import annotations
+
+
+class NewsdeskError(Exception):
+    """Base class: anything newsdesk reports to a user as a plain message."""
+
+
+class SourceError(NewsdeskError):
+    """A source (file, page, URL, feed) that cannot be ingested.
+
+    ``source`` names it so a report can list it beside the other results.
+    """
+
+    def __init__(self, source: str, problem: str) -> None:
+        super().__init__(f"{source}: {problem}")
+        self.source = source
+        self.problem = problem
+
+
+class EmptyStoreError(NewsdeskError):
+    """The collection holds no articles yet."""
+
+
+class StoreUnavailableError(NewsdeskError):
+    """The Chroma store cannot be opened or reached."""
+
+
+class QuestionError(NewsdeskError):
+    """A question that cannot be asked as given (empty, too long)."""

@@ -1,0 +1,211 @@
+"""The Chroma collection of chunks, with the article-level operations newsdesk needs.
+
+The chunks' own metadata is the manifest: each chunk records its article's ``content_hash`` and
+``n_chunks``, so an article is complete and current exactly when all its chunks agree with them.
+
+    store = NewsStore(collection, embeddings)
+    store.replace_article(article, chunks, vectors)
+    passages = store.query(embeddings.embed_query("Who welcomed it?"), k=5)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.embeddings import Embeddings
+
+from .errors import StoreUnavailableError
+from .models import Article, Chunk, Passage
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """What the store holds of one article (from its chunks' metadata)."""
+
+    article_id: str
+    title: str
+    url: str | None
+    source: str
+    published: str | None
+    chunks: int
+    complete: bool
+    content_hash: str
+
+
+class NewsStore:
+    """Chunks of articles in a Chroma collection, embedded by ``embeddings``.
+
+    The collection is created without a Chroma embedding function: vectors always come from
+    ``embeddings``, so Chroma never tries to download its own default model.
+    """
+
+    def __init__(self, collection: Any, embeddings: Embeddings) -> None:
+        self.collection = collection
+        self.embeddings = embeddings
+
+    def count(self) -> int:
+        return int(self._call(self.collection.count))
+
+    def article_status(self, article: Article) -> str:
+        """``"new"``, ``"current"`` (this version, complete) or ``"changed"``."""
+        metadatas = self._article_metadatas(article.article_id)
+        if not metadatas:
+            return "new"
+        current = all(
+            m.get("content_hash") == article.content_hash and m.get("n_chunks") == len(metadatas)
+            for m in metadatas
+        )
+        return "current" if current else "changed"
+
+    def replace_article(
+        self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
+    ) -> None:
+        """Write ``article``'s chunks, then delete any chunk of an older version of it.
+
+        Writing before deleting means a crash in between leaves the old chunks marked with the
+        old hash, so the next ingest sees the article as changed and finishes the job.
+        """
+        old_ids = set(
+            self._call(self.collection.get, where={"article_id": article.article_id}, include=[])[
+                "ids"
+            ]
+        )
+        if chunks:
+            self._call(
+                self.collection.upsert,
+                ids=[c.chunk_id for c in chunks],
+                embeddings=[list(v) for v in vectors],
+                documents=[c.text for c in chunks],
+                metadatas=[chunk_metadata(article, c, n_chunks=len(chunks)) for c in chunks],
+            )
+        stale = sorted(old_ids - {c.chunk_id for c in chunks})
+        if stale:
+            self._call(self.collection.delete, ids=stale)
+
+    def delete_article(self, article_id: str) -> int:
+        """Remove every chunk of ``article_id``; return how many there were."""
+        ids = self._call(self.collection.get, where={"article_id": article_id}, include=[])["ids"]
+        if ids:
+            self._call(self.collection.delete, ids=ids)
+        return len(ids)
+
+    def list_articles(self) -> list[ArticleRecord]:
+        """One record per article in the store, sorted by title."""
+        result = self._call(self.collection.get, include=["metadatas"])
+        by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for metadata in result["metadatas"] or []:
+            by_article[str(metadata["article_id"])].append(metadata)
+        return sorted(
+            (_record(aid, ms) for aid, ms in by_article.items()),
+            key=lambda r: (r.title.lower(), r.article_id),
+        )
+
+    def query(
+        self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
+    ) -> list[Passage]:
+        """The ``k`` chunks nearest to ``vector``, best first; score is cosine similarity."""
+        result = self._call(
+            self.collection.query,
+            query_embeddings=[list(vector)],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            passage_from_record(chunk_id, text, metadata, score=1.0 - float(distance))
+            for chunk_id, text, metadata, distance in zip(
+                result["ids"][0],
+                result["documents"][0],
+                result["metadatas"][0],
+                result["distances"][0],
+                strict=True,
+            )
+        ]
+
+    def _article_metadatas(self, article_id: str) -> list[dict[str, Any]]:
+        result = self._call(
+            self.collection.get, where={"article_id": article_id}, include=["metadatas"]
+        )
+        return list(result["metadatas"] or [])
+
+    def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return method(*args, **kwargs)
+        except Exception as error:  # chromadb raises many types for a store it cannot reach
+            if _is_connection_error(error):
+                raise StoreUnavailableError(
+                    f"The Chroma store cannot be reached ({error}). Start it, or check "
+                    "NEWSDESK_CHROMA_URL / NEWSDESK_STORE."
+                ) from error
+            raise
+
+
+def chunk_metadata(article: Article, chunk: Chunk, *, n_chunks: int) -> dict[str, Any]:
+    """Chroma metadata of one chunk (Chroma stores no ``None``, so absent values are left out)."""
+    metadata: dict[str, Any] = {
+        "article_id": article.article_id,
+        "title": article.title,
+        "source": article.source,
+        "content_hash": article.content_hash,
+        "n_chunks": n_chunks,
+        "chunk_index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+    }
+    if article.url:
+        metadata["url"] = article.url
+    if article.published:
+        metadata["published"] = article.published
+    return metadata
+
+
+def passage_from_record(
+    chunk_id: str, text: str, metadata: dict[str, Any], *, score: float
+) -> Passage:
+    return Passage(
+        chunk_id=chunk_id,
+        article_id=str(metadata["article_id"]),
+        text=text,
+        score=score,
+        title=str(metadata.get("title", "")),
+        url=metadata.get("url"),
+        start=int(metadata.get("start", 0)),
+        end=int(metadata.get("end", 0)),
+        metadata=dict(metadata),
+    )
+
+
+def _record(article_id: str, metadatas: list[dict[str, Any]]) -> ArticleRecord:
+    first = metadatas[0]
+    hashes = {m.get("content_hash") for m in metadatas}
+    complete = len(hashes) == 1 and all(m.get("n_chunks") == len(metadatas) for m in metadatas)
+    return ArticleRecord(
+        article_id=article_id,
+        title=str(first.get("title", "")),
+        url=first.get("url"),
+        source=str(first.get("source", "")),
+        published=first.get("published"),
+        chunks=len(metadatas),
+        complete=complete,
+        content_hash=str(first.get("content_hash")),
+    )
+
+
+def _is_connection_error(error: Exception) -> bool:
+    names = {type(e).__name__ for e in (error, error.__cause__, error.__context__) if e}
+    return bool(
+        names
+        & {
+            "ConnectError",
+            "ConnectionError",
+            "ConnectTimeout",
+            "ConnectionRefusedError",
+            "RemoteProtocolError",
+        }
+    )

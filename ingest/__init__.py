@@ -1,0 +1,1 @@
+"""Loading, cleaning, chunking and indexing of news sources into the newsdesk store."""
