@@ -1,12 +1,14 @@
-"""Turn source paths into cleaned ``Article`` objects, one loader per kind of source.
+"""Turn sources (files, folders, URLs, feeds) into cleaned ``Article`` objects.
 
-for item in load_sources(["data/articles"], max_bytes=10_000_000):
-    ...  # an Article, or a SourceError naming the source and the problem
+One loader per kind: ``.txt``/``.md`` here, ``.html`` in ``html.py``, ``.jsonl`` in ``jsonl.py``,
+RSS/Atom in ``feeds.py``, http(s) URLs through ``web.py``::
+
+    for item in load_sources(["data/articles", "https://example.com/rss"], max_bytes=10**7):
+        ...  # an Article, or a SourceError naming the source and the problem
 """
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -14,60 +16,107 @@ from pathlib import Path
 from assistant.errors import SourceError
 from assistant.models import Article
 
+from .articles import make_article
 from .cleaning import clean_text
+from .feeds import load_feed
+from .html import article_from_html
+from .jsonl import load_jsonl
+from .web import fetch, is_url
 
 logger = logging.getLogger(__name__)
 
+__all__ = ["SUPPORTED_SUFFIXES", "load_sources", "load_text_file", "make_article"]
+
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES
+HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
+JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES
 
 
 def load_sources(
-    sources: Iterable[str | Path], *, max_bytes: int
+    sources: Iterable[str | Path], *, max_bytes: int, timeout: float = 20.0
 ) -> Iterator[Article | SourceError]:
-    """Yield an ``Article`` per readable source and a ``SourceError`` per unreadable one.
+    """Yield an ``Article`` per readable article and a ``SourceError`` per unreadable source.
 
     Folders are walked recursively (files of unsupported kinds in them are skipped quietly);
-    a file named directly must be of a supported kind.
+    a file named directly must be of a supported kind. URLs are fetched; a URL answering a
+    feed yields one item per entry.
     """
     for source in sources:
+        if is_url(source):
+            yield from load_url(str(source), max_bytes=max_bytes, timeout=timeout)
+            continue
         path = Path(source)
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 if file.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(file, path):
-                    yield _load_or_error(file, max_bytes=max_bytes)
+                    yield from load_file(file, max_bytes=max_bytes, timeout=timeout)
         elif path.exists():
-            yield _load_or_error(path, max_bytes=max_bytes)
+            yield from load_file(path, max_bytes=max_bytes, timeout=timeout)
         else:
             yield SourceError(str(source), "no such file or folder. Check the path.")
+
+
+def load_url(url: str, *, max_bytes: int, timeout: float) -> Iterator[Article | SourceError]:
+    """The article at ``url``, or every entry of the feed at ``url``."""
+    try:
+        page = fetch(url, max_bytes=max_bytes, timeout=timeout)
+        if page.kind == "feed":
+            yield from load_feed(page.data, source=url, max_bytes=max_bytes, timeout=timeout)
+        elif page.kind == "html":
+            yield article_from_html(page.data, source=url, fallback_id=page.url, url=page.url)
+        else:
+            yield _text_article(decode_text(page.data, source=url), source=url, article_id=url)
+    except SourceError as error:
+        yield error
+
+
+def load_file(path: Path, *, max_bytes: int, timeout: float) -> Iterator[Article | SourceError]:
+    """Every article in the file at ``path`` (one, or one per line/entry)."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in JSONL_SUFFIXES:
+            text = decode_text(read_bytes(path, max_bytes=max_bytes), source=str(path))
+            yield from load_jsonl(path, text=text)
+        elif suffix in FEED_SUFFIXES:
+            data = read_bytes(path, max_bytes=max_bytes)
+            yield from load_feed(data, source=str(path), max_bytes=max_bytes, timeout=timeout)
+        elif suffix in HTML_SUFFIXES:
+            data = read_bytes(path, max_bytes=max_bytes)
+            decode_text(data, source=str(path))  # refuses binary data with a clear message
+            yield article_from_html(data, source=str(path), fallback_id=str(path.resolve()))
+        else:
+            yield load_text_file(path, max_bytes=max_bytes)
+    except SourceError as error:
+        yield error
+    except OSError as error:
+        yield SourceError(str(path), f"cannot be read ({error.strerror}).")
 
 
 def _hidden(file: Path, root: Path) -> bool:
     return any(part.startswith(".") for part in file.relative_to(root).parts)
 
 
-def _load_or_error(path: Path, *, max_bytes: int) -> Article | SourceError:
-    try:
-        return load_text_file(path, max_bytes=max_bytes)
-    except SourceError as error:
-        return error
-    except OSError as error:
-        return SourceError(str(path), f"cannot be read ({error.strerror}).")
-
-
 def load_text_file(path: Path, *, max_bytes: int) -> Article:
     """Load a ``.txt``/``.md`` article: first line the headline, the rest its body."""
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+    if path.suffix.lower() not in TEXT_SUFFIXES:
         kinds = ", ".join(sorted(SUPPORTED_SUFFIXES))
         raise SourceError(
             str(path), f"unsupported kind of file '{path.suffix}'. Use one of {kinds}."
         )
     data = read_bytes(path, max_bytes=max_bytes)
-    title, body = clean_text(decode_text(data, source=str(path)))
+    text = decode_text(data, source=str(path))
+    return _text_article(text, source=str(path), article_id=str(path.resolve()), stem=path.stem)
+
+
+def _text_article(text: str, *, source: str, article_id: str, stem: str = "") -> Article:
+    title, body = clean_text(text)
     if not body:
-        raise SourceError(str(path), "no article text left after cleaning; nothing to ingest.")
+        raise SourceError(source, "no article text left after cleaning; nothing to ingest.")
+    url = article_id if is_url(article_id) else None
     return make_article(
-        article_id=str(path.resolve()), title=title or path.stem, text=body, source=str(path)
+        article_id=article_id, title=title or stem, text=body, source=source, url=url
     )
 
 
@@ -111,25 +160,3 @@ def decode_text(data: bytes, *, source: str) -> str:
             "Convert it to .txt, .md or .html first.",
         )
     return text
-
-
-def make_article(
-    *,
-    article_id: str,
-    title: str,
-    text: str,
-    source: str,
-    url: str | None = None,
-    published: str | None = None,
-) -> Article:
-    """Build an ``Article`` whose ``content_hash`` covers everything that is indexed."""
-    digest = hashlib.sha256("\x1f".join([title, text, url or "", published or ""]).encode())
-    return Article(
-        article_id=article_id,
-        title=title,
-        text=text,
-        source=source,
-        content_hash=digest.hexdigest(),
-        url=url,
-        published=published,
-    )

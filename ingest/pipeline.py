@@ -8,7 +8,7 @@ print(report.summary())
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from tqdm import tqdm
@@ -51,31 +51,84 @@ def index_articles(
     chunk_chars: int,
     batch_chunks: int = 256,
     progress: bool = False,
+    on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
     """Index every ``Article`` in ``items``; record every ``SourceError`` and go on.
 
-    Chunks of several articles are embedded together in batches of about ``batch_chunks``.
+    Sources are loaded first, then the store is asked once which articles are current (those
+    are skipped without touching the embedding model), then the rest are chunked and embedded
+    together in batches of about ``batch_chunks``. ``progress`` shows a tqdm bar with totals;
+    ``on_progress(chunks_done, chunks_total)`` is called after each batch.
     """
     report = IngestReport()
+    articles = _load(items, report, progress=progress)
+    statuses = store.article_statuses(articles)
+    todo: list[tuple[Article, list[Chunk], bool]] = []
+    for article in articles:
+        status = statuses[article.article_id]
+        if status == "current":
+            report.unchanged.append(article.article_id)
+        else:
+            chunks = split_article(article, max_chars=chunk_chars)
+            todo.append((article, chunks, status == "changed"))
+    total = sum(len(chunks) for _, chunks, _ in todo)
+    logger.info(
+        "%d articles to embed (%d chunks), %d unchanged, %d failed",
+        len(todo),
+        total,
+        len(report.unchanged),
+        len(report.failed),
+    )
+    bar = tqdm(
+        total=total,
+        desc=f"embedding {len(todo)} articles",
+        unit="chunk",
+        disable=not progress or not todo,
+        dynamic_ncols=True,
+    )
     pending: list[tuple[Article, list[Chunk], bool]] = []
-    bar = tqdm(desc="ingest", unit="article", disable=not progress, leave=False)
-    for item in items:
-        bar.update(1)
+    for entry in todo:
+        pending.append(entry)
+        if sum(len(chunks) for _, chunks, _ in pending) >= batch_chunks:
+            _flush_and_report(pending, store, report, bar, total, on_progress)
+    _flush_and_report(pending, store, report, bar, total, on_progress)
+    bar.close()
+    return report
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def _load(
+    items: Iterable[Article | SourceError], report: IngestReport, *, progress: bool
+) -> list[Article]:
+    """Every article of ``items`` (the last one wins when an id repeats); errors to ``report``."""
+    articles: dict[str, Article] = {}
+    bar = tqdm(items, desc="loading", unit="article", disable=not progress, leave=False)
+    for item in bar:
         if isinstance(item, SourceError):
             logger.debug("failed: %s", item)
             report.failed.append(item)
-            continue
-        status = store.article_status(item)
-        if status == "current":
-            report.unchanged.append(item.article_id)
-            continue
-        pending.append((item, split_article(item, max_chars=chunk_chars), status == "changed"))
-        if sum(len(chunks) for _, chunks, _ in pending) >= batch_chunks:
-            _flush(pending, store, report)
-            bar.set_postfix(chunks=report.chunks_written)
+        else:
+            articles.pop(item.article_id, None)
+            articles[item.article_id] = item
+    return list(articles.values())
+
+
+def _flush_and_report(
+    pending: list[tuple[Article, list[Chunk], bool]],
+    store: NewsStore,
+    report: IngestReport,
+    bar: tqdm,
+    total: int,
+    on_progress: ProgressCallback | None,
+) -> None:
+    before = report.chunks_written
     _flush(pending, store, report)
-    bar.close()
-    return report
+    bar.update(report.chunks_written - before)
+    bar.set_postfix_str(f"{len(report.added) + len(report.updated)} articles written")
+    if on_progress is not None:
+        on_progress(report.chunks_written, total)
 
 
 def _flush(
