@@ -29,3 +29,7 @@ class StoreUnavailableError(NewsdeskError):
 
 class QuestionError(NewsdeskError):
     """A question that cannot be asked as given (empty, too long)."""
+
+
+class BackendError(NewsdeskError):
+    """A chat-model backend that is misconfigured, unreachable, too slow or unusable."""
