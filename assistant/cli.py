@@ -65,6 +65,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="interface to listen on (NEWSDESK_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (NEWSDESK_PORT)")
     serve.set_defaults(run=run_serve)
+
+    evaluate = commands.add_parser("eval", help="score answers against a gold Q&A set")
+    evaluate.add_argument("gold", type=Path, metavar="GOLD.jsonl")
+    evaluate.add_argument("--k", type=int, help="passages to retrieve (NEWSDESK_K)")
+    evaluate.add_argument("--out", type=Path, help="write report.json, report.md, report.png")
+    evaluate.add_argument("--json", action="store_true", help="print one JSON object")
+    evaluate.set_defaults(run=run_eval)
     return parser
 
 
@@ -108,6 +115,23 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     print(answer.answer)
     for citation in answer.citations:
         print(f"\n[{citation.n}] {citation.title}{_url(citation.url)}\n    “{citation.quote}”")
+    return 0
+
+
+def run_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .chain import Assistant
+    from .evaluation import METRICS, evaluate, load_gold, write_report
+
+    cases = load_gold(args.gold)
+    report = evaluate(Assistant.from_settings(settings).ask, cases, k=settings.k)
+    if args.out:
+        for path in write_report(report, args.out):
+            print(f"wrote {path}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(report.metrics))
+    else:
+        for name in METRICS:
+            print(f"{name:22} {report.metrics[name]:.3f}")
     return 0
 
 

@@ -1,0 +1,290 @@
+"""Evaluation of answers against a gold Q&A set (JSON lines), with a JSON/Markdown/PNG report.
+
+Each line of a gold set is ``{"id", "question", "answerable", "key_facts", "evidence"}``::
+
+    cases = load_gold(Path("data/gold/seed.jsonl"))
+    report = evaluate(assistant, cases, k=5)
+    report.metrics["key_fact_recall"]  # 0.0 .. 1.0
+    write_report(report, Path("eval-out"))  # report.json, report.md, report.png
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import SourceError
+from .models import Answer, Passage
+
+logger = logging.getLogger(__name__)
+
+METRICS = (
+    "key_fact_recall",
+    "evidence_recall_at_k",
+    "citation_precision",
+    "refusal_accuracy",
+    "latency_ms_p50",
+    "latency_ms_p95",
+    "n",
+)
+QUALITY_METRICS = METRICS[:4]
+
+
+@dataclass(frozen=True)
+class GoldCase:
+    """One gold question: ``key_facts`` must appear in a correct answer, ``evidence`` in a chunk.
+
+    >>> GoldCase("q1", "Who won?", True, ("Smith",), ("Smith won the vote",))
+    """
+
+    id: str
+    question: str
+    answerable: bool
+    key_facts: tuple[str, ...] = ()
+    evidence: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """What one gold question got: the answer, its latency and its per-question metrics."""
+
+    case: GoldCase
+    answer: Answer
+    latency_ms: float
+    key_fact_recall: float | None
+    evidence_recall: float | None
+    citation_hits: int
+    citations: int
+    refusal_correct: bool
+
+
+@dataclass
+class EvalReport:
+    """Per-question results and the aggregate ``metrics`` (the keys of ``METRICS``)."""
+
+    results: list[CaseResult]
+    k: int
+    metrics: dict[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.metrics, "k": self.k, "cases": [_case_json(r) for r in self.results]}
+
+
+def load_gold(path: Path) -> list[GoldCase]:
+    """Read a gold set; a malformed line raises ``SourceError`` naming the file and line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as error:
+        raise SourceError(
+            str(path), f"cannot read the gold set ({error}). Check the path."
+        ) from error
+    cases = [_parse_case(line, f"{path}:{n}") for n, line in enumerate(lines, 1) if line.strip()]
+    if not cases:
+        raise SourceError(str(path), "the gold set has no questions. Add JSON lines.")
+    return cases
+
+
+def _parse_case(line: str, where: str) -> GoldCase:
+    try:
+        record = json.loads(line)
+        case = GoldCase(
+            id=str(record["id"]),
+            question=str(record["question"]),
+            answerable=bool(record["answerable"]),
+            key_facts=tuple(str(f) for f in record.get("key_facts", [])),
+            evidence=tuple(str(e) for e in record.get("evidence", [])),
+        )
+    except (json.JSONDecodeError, KeyError, TypeError) as error:
+        raise SourceError(
+            where,
+            f"not a gold case ({error!r}); each line needs id, question, answerable, "
+            "key_facts and evidence.",
+        ) from error
+    if case.answerable and not case.key_facts:
+        raise SourceError(where, f"answerable case {case.id!r} has no key_facts. Add some.")
+    return case
+
+
+def key_fact_recall(case: GoldCase, answer: Answer) -> float:
+    """Fraction of ``case.key_facts`` found (case-insensitive) in the answer text."""
+    if not case.key_facts:
+        return 1.0
+    text = answer.answer.lower()
+    return sum(fact.lower() in text for fact in case.key_facts) / len(case.key_facts)
+
+
+def evidence_recall(case: GoldCase, passages: Sequence[Passage], *, k: int) -> float:
+    """Fraction of ``case.evidence`` strings found in at least one of the top ``k`` passages."""
+    if not case.evidence:
+        return 1.0
+    texts = [p.text.lower() for p in passages[:k]]
+    return sum(any(e.lower() in t for t in texts) for e in case.evidence) / len(case.evidence)
+
+
+def citation_hits(case: GoldCase, answer: Answer) -> int:
+    """How many citations quote at least one of the case's key facts or evidence strings."""
+    needles = [s.lower() for s in (*case.key_facts, *case.evidence)]
+    return sum(any(n in c.quote.lower() for n in needles) for c in answer.citations)
+
+
+def score_case(case: GoldCase, answer: Answer, *, k: int, latency_ms: float) -> CaseResult:
+    """The per-question metrics of ``answer`` to ``case``."""
+    return CaseResult(
+        case=case,
+        answer=answer,
+        latency_ms=latency_ms,
+        key_fact_recall=key_fact_recall(case, answer) if case.answerable else None,
+        evidence_recall=evidence_recall(case, answer.retrieved, k=k) if case.answerable else None,
+        citation_hits=citation_hits(case, answer) if case.answerable else 0,
+        citations=len(answer.citations) if case.answerable else 0,
+        refusal_correct=answer.refused == (not case.answerable),
+    )
+
+
+def summarise(results: Sequence[CaseResult]) -> dict[str, float]:
+    """The aggregate metrics of ``results`` (see the module docstring of the CLI ``eval``)."""
+    answerable = [r for r in results if r.case.answerable]
+    cited = sum(r.citations for r in answerable)
+    latencies = [r.latency_ms for r in results]
+    return {
+        "key_fact_recall": _mean([r.key_fact_recall or 0.0 for r in answerable]),
+        "evidence_recall_at_k": _mean([r.evidence_recall or 0.0 for r in answerable]),
+        "citation_precision": sum(r.citation_hits for r in answerable) / cited if cited else 0.0,
+        "refusal_accuracy": _mean([1.0 if r.refusal_correct else 0.0 for r in results]),
+        "latency_ms_p50": percentile(latencies, 50),
+        "latency_ms_p95": percentile(latencies, 95),
+        "n": len(results),
+    }
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """The ``q``-th percentile of ``values`` by linear interpolation (0.0 when empty)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * q / 100
+    low = int(position)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def _mean(values: Sequence[float]) -> float:
+    return statistics.fmean(values) if values else 0.0
+
+
+Ask = Callable[..., Answer]
+
+
+def evaluate(ask: Ask, cases: Sequence[GoldCase], *, k: int, warm_up: bool = True) -> EvalReport:
+    """Ask every case through ``ask(question, k=k)`` (e.g. ``Assistant.ask``) and score it.
+
+    ``warm_up`` asks the first question once, untimed, so loading the models is not counted.
+    """
+    if warm_up and cases:
+        ask(cases[0].question, k=k)
+    results = []
+    for case in cases:
+        began = time.perf_counter()
+        answer = ask(case.question, k=k)
+        latency = (time.perf_counter() - began) * 1000
+        results.append(score_case(case, answer, k=k, latency_ms=latency))
+        logger.debug("%s refused=%s %.0f ms", case.id, answer.refused, latency)
+    return EvalReport(results=results, k=k, metrics=summarise(results))
+
+
+def _case_json(result: CaseResult) -> dict[str, Any]:
+    return {
+        "id": result.case.id,
+        "question": result.case.question,
+        "answerable": result.case.answerable,
+        "refused": result.answer.refused,
+        "refusal_correct": result.refusal_correct,
+        "key_fact_recall": result.key_fact_recall,
+        "evidence_recall": result.evidence_recall,
+        "citation_hits": result.citation_hits,
+        "citations": result.citations,
+        "latency_ms": round(result.latency_ms, 2),
+        "answer": result.answer.answer,
+        "quotes": [c.quote for c in result.answer.citations],
+    }
+
+
+def write_report(report: EvalReport, out: Path) -> list[Path]:
+    """Write ``report.json``, ``report.md`` and ``report.png`` into ``out``; return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "report.json", out / "report.md", out / "report.png"]
+    paths[0].write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    paths[1].write_text(render_markdown(report), encoding="utf-8")
+    draw_report(report, paths[2])
+    return paths
+
+
+def render_markdown(report: EvalReport) -> str:
+    """The metrics, then one row per question with its metrics, answer and citations."""
+    lines = ["# newsdesk evaluation", "", "| metric | value |", "|---|---|"]
+    lines += [f"| {name} | {_fmt(report.metrics[name])} |" for name in METRICS]
+    lines += [
+        "",
+        f"Evidence is looked for in the top {report.k} retrieved chunks.",
+        "",
+        "| id | question | answerable | refused | key facts | evidence | citations ok | ms |"
+        " answer | citations |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report.results:
+        quotes = "<br>".join(f"[{c.n}] {c.quote}" for c in r.answer.citations)
+        lines.append(
+            f"| {r.case.id} | {_cell(r.case.question)} | {r.case.answerable} | {r.answer.refused}"
+            f" | {_fmt(r.key_fact_recall)} | {_fmt(r.evidence_recall)}"
+            f" | {r.citation_hits}/{r.citations} | {r.latency_ms:.0f}"
+            f" | {_cell(r.answer.answer)} | {_cell(quotes)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def draw_report(report: EvalReport, path: Path) -> None:
+    """A PNG with the quality metrics as bars and the latency distribution as a histogram."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (bars, hist) = plt.subplots(1, 2, figsize=(11, 4))
+    values = [report.metrics[name] for name in QUALITY_METRICS]
+    bars.barh(list(QUALITY_METRICS), values, color="#4477aa")
+    bars.axvline(0.9, color="#cc6677", linestyle="--", label="target 0.9")
+    bars.set_xlim(0, 1)
+    bars.set_title(f"quality (n={report.metrics['n']:.0f}, k={report.k})")
+    bars.legend(loc="lower right")
+    for y, value in enumerate(values):
+        bars.text(min(value, 0.9) + 0.01, y, f"{value:.2f}", va="center", color="white")
+    hist.hist([r.latency_ms for r in report.results], bins=20, color="#228833")
+    for q, style in ((50, "-"), (95, "--")):
+        hist.axvline(
+            report.metrics[f"latency_ms_p{q}"],
+            color="black",
+            linestyle=style,
+            label=f"p{q} {report.metrics[f'latency_ms_p{q}']:.0f} ms",
+        )
+    hist.set_xlabel("ask latency (ms)")
+    hist.set_title("latency")
+    hist.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if float(value).is_integer() and value > 1 else f"{value:.3f}"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")
