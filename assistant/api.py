@@ -1,0 +1,216 @@
+"""The JSON API of newsdesk (FastAPI), served beside the chat on the same ``Assistant``.
+
+    api = create_api(Assistant.from_settings())
+    uvicorn.run(api, port=8000)  # POST /api/ask, /api/ask/stream, /api/ingest; GET /docs
+
+``POST /api/ask`` returns the ``newsdesk ask --json`` object. With ``settings.api_token`` set,
+every ``/api/*`` route needs ``Authorization: Bearer <token>``. ``/api/ingest`` is offered when
+the caller passes ``ingest_sources`` (the composition root does; ``assistant`` never imports
+``ingest``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import re
+import secrets
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import BaseModel, ConfigDict, Field
+
+from .chain import Assistant
+from .errors import EmptyStoreError, NewsdeskError, QuestionError, StoreUnavailableError
+from .models import Answer
+
+logger = logging.getLogger(__name__)
+
+IngestSources = Callable[[Sequence[str]], Any]
+"""Ingests files, folders and URLs into the assistant's store; returns an ``IngestReport``."""
+
+_STATUS = {QuestionError: 422, EmptyStoreError: 409, StoreUnavailableError: 503}
+_UPLOADS = Path(tempfile.gettempdir()) / "newsdesk-uploads"
+BearerCredentials = Annotated[
+    HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))
+]
+
+
+class Message(BaseModel):
+    """One turn of the chat so far."""
+
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class Filters(BaseModel):
+    """Narrow the articles searched; every field is optional, dates are ISO 8601, inclusive."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sources: list[str] | None = Field(default=None, examples=[["data/articles/a.txt"]])
+    published_from: str | None = Field(default=None, examples=["2024-01-01"])
+    published_to: str | None = Field(default=None, examples=["2024-12-31"])
+
+
+class AskRequest(BaseModel):
+    """The body of ``POST /api/ask``."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(examples=["Which groups reject the withdrawal?"])
+    history: list[Message] = Field(default_factory=list)
+    k: int | None = Field(default=None, ge=1, le=50)
+    filters: Filters | None = None
+
+
+def create_api(
+    assistant: Assistant,
+    *,
+    ingest_sources: IngestSources | None = None,
+    token: str | None = None,
+) -> FastAPI:
+    """The FastAPI app: ``/api/*`` routes, ``/healthz`` and the OpenAPI docs at ``/docs``.
+
+    ``token`` defaults to ``assistant.settings.api_token``; without one the API is open.
+    """
+    token = token if token is not None else assistant.settings.api_token
+    app = FastAPI(title="newsdesk", summary="Answers about news articles, with cited passages.")
+    app.state.assistant = assistant
+    _add_error_handlers(app)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, Any]:
+        """Liveness and the number of chunks in the store (503 when the store is unreachable)."""
+        return {"status": "ok", "chunks": assistant.store.count()}
+
+    app.include_router(_api_router(assistant, ingest_sources), dependencies=_auth(token))
+    if token:
+        logger.info("the API requires a bearer token (NEWSDESK_API_TOKEN)")
+    else:
+        logger.warning("NEWSDESK_API_TOKEN is not set: the API and the chat are open to anyone")
+    return app
+
+
+def _api_router(assistant: Assistant, ingest_sources: IngestSources | None) -> APIRouter:
+    router = APIRouter(prefix="/api", tags=["api"])
+
+    @router.post("/ask")
+    def ask(request: AskRequest) -> dict[str, Any]:
+        """Answer a question: the same object as ``newsdesk ask --json``."""
+        return answer_of(assistant, request).model_dump()
+
+    @router.post("/ask/stream")
+    def ask_stream(request: AskRequest) -> StreamingResponse:
+        """Server-sent events: ``delta`` events with the answer's sentences, then ``answer``."""
+        answer = answer_of(assistant, request)  # errors become 4xx before the stream starts
+        return StreamingResponse(stream_events(answer), media_type="text/event-stream")
+
+    @router.get("/articles")
+    def list_articles() -> list[dict[str, Any]]:
+        """Every article in the store, sorted by title."""
+        return [dataclasses.asdict(record) for record in assistant.store.list_articles()]
+
+    @router.delete("/articles/{article_id:path}")
+    def delete_article(article_id: str) -> dict[str, Any]:
+        """Remove an article and all its chunks (404 when no article has this id)."""
+        deleted = assistant.store.delete_article(article_id)
+        if not deleted:
+            raise HTTPException(
+                404, f"No article has id '{article_id}'. List them with GET /api/articles."
+            )
+        return {"article_id": article_id, "deleted_chunks": deleted}
+
+    if ingest_sources is not None:
+
+        @router.post("/ingest")
+        def ingest(
+            files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI idiom)
+            urls: Annotated[list[str], Form()] = [],  # noqa: B006
+        ) -> dict[str, Any]:
+            """Ingest uploaded files (.txt, .md, ...) and URLs; one result per source."""
+            if not files and not urls:
+                raise HTTPException(422, "Nothing to ingest: send files and/or urls form fields.")
+            sources = [*(save_upload(f) for f in files), *urls]
+            return report_to_json(ingest_sources(sources))
+
+    return router
+
+
+def answer_of(assistant: Assistant, request: AskRequest) -> Answer:
+    filters = request.filters.model_dump(exclude_none=True) if request.filters else None
+    history = [m.model_dump() for m in request.history]
+    return assistant.ask(request.question, history, k=request.k, filters=filters)
+
+
+def stream_events(answer: Answer) -> Iterator[str]:
+    """The answer as server-sent events: one ``delta`` per sentence, then the whole ``answer``."""
+    for piece in re.split(r"(?<=\])\s+", answer.answer.strip()):
+        yield _event("delta", {"text": piece + " "})
+    yield _event("answer", answer.model_dump())
+
+
+def _event(name: str, data: Any) -> str:
+    return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
+
+
+def save_upload(upload: UploadFile) -> str:
+    """Keep an upload under its own name, so uploading it again updates the same article."""
+    name = Path(upload.filename or "upload.txt").name.lstrip(".") or "upload.txt"
+    _UPLOADS.mkdir(parents=True, exist_ok=True)
+    path = _UPLOADS / name
+    path.write_bytes(upload.file.read())
+    return str(path)
+
+
+def report_to_json(report: Any) -> dict[str, Any]:
+    return {
+        "added": list(report.added),
+        "updated": list(report.updated),
+        "unchanged": list(report.unchanged),
+        "failed": [{"source": e.source, "problem": e.problem} for e in report.failed],
+        "chunks_written": report.chunks_written,
+        "summary": report.summary(),
+    }
+
+
+def _auth(token: str | None) -> list[Any]:
+    if not token:
+        return []
+
+    def check(credentials: BearerCredentials) -> None:
+        given = credentials.credentials if credentials else ""
+        if not secrets.compare_digest(given.encode(), token.encode()):
+            raise HTTPException(
+                401,
+                "Missing or wrong bearer token. Send: Authorization: Bearer <NEWSDESK_API_TOKEN>",
+                headers={"WWW-Authenticate": "Bearer"},
+            )
+
+    return [Depends(check)]
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(NewsdeskError)
+    def newsdesk_error(request: Request, error: NewsdeskError) -> JSONResponse:
+        status = next((s for kind, s in _STATUS.items() if isinstance(error, kind)), 400)
+        return JSONResponse({"detail": str(error)}, status_code=status)
+
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(request: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc'] if p != 'body') or 'body'}: {e['msg']}"
+            for e in error.errors()
+        ]
+        return JSONResponse(
+            {"detail": "; ".join(problems), "errors": jsonable_encoder(error.errors())},
+            status_code=422,
+        )
