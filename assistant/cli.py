@@ -50,10 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    ingest = commands.add_parser("ingest", help="add or update articles from files and folders")
-    ingest.add_argument("sources", nargs="+", metavar="PATH")
+    ingest = commands.add_parser(
+        "ingest", help="add or update articles from files, folders, URLs and RSS/Atom feeds"
+    )
+    ingest.add_argument("sources", nargs="+", metavar="PATH_OR_URL")
     ingest.add_argument("--no-progress", action="store_true", help="hide the progress bar")
     ingest.set_defaults(run=run_ingest)
+
+    listing = commands.add_parser("list", help="list the ingested articles")
+    listing.add_argument("--json", action="store_true", help="print one JSON object per line")
+    listing.set_defaults(run=run_list)
+
+    remove = commands.add_parser("remove", help="remove an article and all its chunks")
+    remove.add_argument("article_id", metavar="ARTICLE_ID", help="as shown by `newsdesk list`")
+    remove.set_defaults(run=run_remove)
 
     ask = commands.add_parser("ask", help="answer a question with cited passages")
     ask.add_argument("question")
@@ -87,22 +97,62 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from contextlib import nullcontext
+
     from ingest.loaders import load_sources
+    from ingest.lock import ingest_lock
     from ingest.pipeline import index_articles
 
     from .factory import open_store
 
-    store = open_store(settings)
-    report = index_articles(
-        load_sources(args.sources, max_bytes=settings.max_source_bytes),
-        store,
-        chunk_chars=settings.chunk_chars,
-        progress=not args.no_progress,
-    )
+    embedded = not getattr(settings, "chroma_url", None)
+    with ingest_lock(settings.store) if embedded else nullcontext():
+        store = open_store(settings)
+        report = index_articles(
+            load_sources(
+                args.sources,
+                max_bytes=settings.max_source_bytes,
+                timeout=settings.fetch_timeout,
+            ),
+            store,
+            chunk_chars=settings.chunk_chars,
+            progress=not args.no_progress,
+        )
     for error in report.failed:
         print(f"failed: {error}", file=sys.stderr)
     print(report.summary())
     return 0 if report.ok else 1
+
+
+def run_list(args: argparse.Namespace, settings: Settings) -> int:
+    from dataclasses import asdict
+
+    from .factory import open_store
+
+    records = open_store(settings).list_articles()
+    for record in records:
+        if args.json:
+            print(json.dumps(asdict(record), ensure_ascii=False))
+        else:
+            flag = "" if record.complete else "  (incomplete: run ingest again)"
+            print(f"{record.article_id}\t{record.chunks} chunks\t{record.title}{flag}")
+    if not args.json:
+        print(f"{len(records)} articles", file=sys.stderr)
+    return 0
+
+
+def run_remove(args: argparse.Namespace, settings: Settings) -> int:
+    from .factory import open_store
+
+    removed = open_store(settings).delete_article(args.article_id)
+    if not removed:
+        print(
+            f"error: no article '{args.article_id}' in the store. See the ids with: newsdesk list",
+            file=sys.stderr,
+        )
+        return 1
+    print(f"removed {args.article_id} ({removed} chunks)")
+    return 0
 
 
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 import os
+from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
@@ -17,6 +18,8 @@ if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
 logger = logging.getLogger(__name__)
+
+PRECISIONS = ("bf16", "fp32")
 
 
 def bundled_model_path() -> str:
@@ -46,11 +49,24 @@ class SentenceEmbeddings(Embeddings):
     """Normalised sentence-transformers embeddings, encoded in batches.
 
     The model is loaded on first use, so work that needs no embedding never pays for it.
+    ``precision="bf16"`` runs the model under ``torch.autocast("cpu", dtype=torch.bfloat16)``:
+    about 4x faster on CPUs with bf16 instructions, cosine 0.99998 to fp32 (see the README).
+
+        embeddings = SentenceEmbeddings(None, batch_size=64, precision="bf16")
+        vectors = embeddings.embed_documents(["The council voted.", "The vote passed."])
     """
 
-    def __init__(self, model_path: str | None = None, *, batch_size: int = 64) -> None:
+    def __init__(
+        self, model_path: str | None = None, *, batch_size: int = 64, precision: str = "fp32"
+    ) -> None:
+        if precision not in PRECISIONS:
+            raise ValueError(
+                f"embedding precision must be one of {', '.join(PRECISIONS)}; got {precision!r}. "
+                "Set NEWSDESK_EMBED_PRECISION to bf16 or fp32."
+            )
         self.model_path = model_path
         self.batch_size = batch_size
+        self.precision = precision
 
     @property
     def model(self) -> SentenceTransformer:
@@ -59,17 +75,27 @@ class SentenceEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
-        vectors = self.model.encode(
-            texts,
-            batch_size=self.batch_size,
-            normalize_embeddings=True,
-            convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return vectors.tolist()
+        model = self.model
+        with _autocast(self.precision):
+            vectors = model.encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=False,
+            )
+        return vectors.astype("float32").tolist()
 
     def embed_query(self, text: str) -> list[float]:
         return list(_cached_query(self, text))
+
+
+def _autocast(precision: str) -> AbstractContextManager[Any]:
+    if precision == "fp32":
+        return nullcontext()
+    import torch
+
+    return torch.autocast("cpu", dtype=torch.bfloat16)
 
 
 @lru_cache(maxsize=1024)

@@ -9,6 +9,7 @@ finds the title, author, date and canonical URL::
 from __future__ import annotations
 
 import logging
+import re
 
 import trafilatura
 
@@ -19,6 +20,9 @@ from .articles import make_article
 from .cleaning import clean_text
 
 logger = logging.getLogger(__name__)
+
+MIN_SENTENCE_WORDS = 8
+_SENTENCE_END = re.compile(r"[.!?…][”\"’)]*(?:\s|$)")
 
 
 def article_from_html(
@@ -37,7 +41,7 @@ def article_from_html(
     if title and lines and lines[0].strip() == title:
         lines = lines[1:]
     _, body = clean_text("\n".join([title or "-", *lines]))
-    if not body:
+    if not _looks_like_prose(body):
         raise SourceError(
             source,
             "no article text found in the page (only navigation or boilerplate). "
@@ -78,6 +82,7 @@ def _extract(data: bytes | str, *, source: str, url: str | None) -> trafilatura.
             include_comments=False,
             include_tables=False,
             favor_precision=True,
+            date_extraction_params={"extensive_search": False, "original_date": True},
         )
     except Exception as error:  # trafilatura/lxml raise many types on broken input
         raise SourceError(source, f"the HTML cannot be parsed ({error}).") from error
@@ -88,6 +93,14 @@ def _extract(data: bytes | str, *, source: str, url: str | None) -> trafilatura.
             "Check that it is a news article.",
         )
     return document
+
+
+def _looks_like_prose(body: str) -> bool:
+    """At least one sentence of a dozen words: a list of link labels is not an article."""
+    return any(
+        len(line.split()) >= MIN_SENTENCE_WORDS and _SENTENCE_END.search(line)
+        for line in body.split("\n\n")
+    )
 
 
 def _is_http(url: str | None) -> bool:
