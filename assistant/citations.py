@@ -3,7 +3,8 @@
 A sentence passes when it cites ``[n]`` of a retrieved passage and that passage supports it:
 the support score blends (1:3) the embedding similarity of the claim to the passage's closest
 sentence with the share of the claim's words found in the passage, and any number in the claim
-must appear in the passage (tiny models invent figures)::
+must appear in the passage (tiny models invent figures). Sentences of a passage that give
+instructions to a model never count as support::
 
     checker = CitationChecker(embeddings)
     checked = checker.check_sentence("Kataib Hezbollah called it deceptive [1].", passages)
@@ -32,6 +33,14 @@ DEFAULT_MIN_SUPPORT = 0.72
 SIMILARITY_WEIGHT = 0.25
 
 MARKER = re.compile(r"\s*\[(\d+(?:\s*,\s*\d+)*)\]")
+# Sentences addressed to a language model ("ignore previous instructions", "SYSTEM:") are
+# never evidence: a passage cannot vouch for what it tells the model to say.
+INSTRUCTION = re.compile(
+    r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instructions?|prompts?|rules)\b"
+    r"|\b(?:system|assistant)\s*:|\byou are now\b"
+    r"|\b(?:answer|reply|respond|say)\s+(?:only\s+)?(?:that|with)\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -39,20 +48,23 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 class CheckedSentence:
     """One generated sentence after the check.
 
-    ``claim`` is the sentence without its markers; ``sources`` the cited source numbers
-    (1-based, retrieved ones only) that support it; ``quote`` the ``(source, start, end)`` span
-    of the best supporting sentence inside that passage.
+    ``claim`` is the sentence without its markers; ``supports`` holds, for each cited source
+    that supports it, ``(n, start, end)``: the 1-based source number and the span of the
+    best supporting sentence inside that passage; ``score`` is the best support score seen.
     """
 
     text: str
     claim: str
-    sources: tuple[int, ...]
+    supports: tuple[tuple[int, int, int], ...]
     score: float
-    quote: tuple[int, int, int] | None
 
     @property
     def supported(self) -> bool:
-        return bool(self.sources)
+        return bool(self.supports)
+
+    @property
+    def sources(self) -> tuple[int, ...]:
+        return tuple(n for n, _, _ in self.supports)
 
 
 class CitationChecker:
@@ -67,31 +79,35 @@ class CitationChecker:
 
     def check_sentence(self, sentence: str, passages: list[Passage]) -> CheckedSentence:
         """Check one generated sentence; citations to unknown sources are ignored."""
-        cited = cited_sources(sentence)
         claim = MARKER.sub("", sentence).strip()
-        best: tuple[float, int, int, int] = (0.0, 0, 0, 0)
-        supporting = []
-        for n in cited:
+        best, supports = 0.0, []
+        for n in cited_sources(sentence):
             if not 1 <= n <= len(passages) or not claim:
-                logger.info("dropping citation [%d]: only %d passages retrieved", n, len(passages))
+                logger.info("dropping citation [%d]: %d passages retrieved", n, len(passages))
                 continue
             score, start, end = self.support(claim, passages[n - 1])
+            best = max(best, score)
             if score >= self.min_support:
-                supporting.append(n)
-            best = max(best, (score, n, start, end))
-        quote = (best[1], best[2], best[3]) if supporting else None
-        return CheckedSentence(sentence, claim, tuple(supporting), best[0], quote)
+                supports.append((n, start, end))
+        return CheckedSentence(sentence, claim, tuple(supports), best)
 
     def support(self, claim: str, passage: Passage) -> tuple[float, int, int]:
         """Support score of ``claim`` by ``passage`` and the span of its closest sentence."""
-        spans = sentence_spans(passage.text) or ((0, len(passage.text)),)
+        spans = [
+            (s, e)
+            for s, e in sentence_spans(passage.text) or ((0, len(passage.text)),)
+            if not INSTRUCTION.search(passage.text[s:e])
+        ]
+        if not spans:
+            return 0.0, 0, 0
+        facts = " ".join(passage.text[s:e] for s, e in spans)
         vectors = np.array([self._embed(passage.text[s:e]) for s, e in spans])
         similarity = vectors @ np.array(self._embed(claim))
         i = int(np.argmax(similarity))
         score = SIMILARITY_WEIGHT * max(float(similarity[i]), 0.0) + (
             1 - SIMILARITY_WEIGHT
-        ) * coverage(claim, passage.text)
-        if not numbers_in(claim) <= numbers_in(passage.text):
+        ) * coverage(claim, facts)
+        if not numbers_in(claim) <= numbers_in(facts):
             score = min(score, 0.0)
         return score, spans[i][0], spans[i][1]
 

@@ -79,6 +79,10 @@ class Answer(BaseModel):
     refused: bool
     citations: list[Citation]
     retrieved: list[Passage]
+    # Set by LLM answerers: why the extractive answer replaced the model's (down, timed out,
+    # nothing supported), and the share of the model's sentences that passed the citation check.
+    notice: str | None = None
+    supported_share: float | None = None
 
     @property
     def text(self) -> str:

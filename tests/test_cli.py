@@ -45,7 +45,15 @@ def test_ask_json_prints_one_object_with_the_documented_schema(tmp_path: Path) -
     result = _run("ask", "Which groups reject the withdrawal?", "--json", store=store)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert set(payload) == {"answer", "refused", "citations", "retrieved"}
+    assert set(payload) == {
+        "answer",
+        "refused",
+        "citations",
+        "retrieved",
+        "notice",
+        "supported_share",
+    }
+    assert payload["notice"] is None and payload["supported_share"] is None
     assert isinstance(payload["answer"], str) and payload["refused"] is False
     citation_types = {
         "n": int,
