@@ -23,6 +23,8 @@ from tests.conftest import SEED, ingest
 
 TOKEN = "test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
+BOTH = {"tram-approved", "tram-cancelled"}
+HTTP = httpx.Client(timeout=120)  # the first answers load the model on a busy 2-core machine
 TRAM_QUESTION = "What did the Bellwood council decide about the tram line?"
 
 
@@ -95,7 +97,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def test_ask_returns_the_same_object_as_the_cli_json(api: str) -> None:
-    response = httpx.post(
+    response = HTTP.post(
         f"{api}/api/ask", json={"question": "Which groups reject the withdrawal?"}, headers=AUTH
     )
     assert response.status_code == 200
@@ -115,26 +117,26 @@ def test_ask_returns_the_same_object_as_the_cli_json(api: str) -> None:
 def test_api_without_the_right_token_is_401(
     api: str, method: str, path: str, headers: dict[str, str]
 ) -> None:
-    response = httpx.request(method, f"{api}{path}", json={"question": "q"}, headers=headers)
+    response = HTTP.request(method, f"{api}{path}", json={"question": "q"}, headers=headers)
     assert response.status_code == 401
     assert "NEWSDESK_API_TOKEN" in response.json()["detail"]
 
 
 def test_health_and_docs_are_open(api: str) -> None:
-    health = httpx.get(f"{api}/healthz")
+    health = HTTP.get(f"{api}/healthz")
     assert health.status_code == 200 and health.json()["chunks"] > 0
-    assert httpx.get(f"{api}/docs").status_code == 200
-    paths = httpx.get(f"{api}/openapi.json").json()["paths"]
+    assert HTTP.get(f"{api}/docs").status_code == 200
+    paths = HTTP.get(f"{api}/openapi.json").json()["paths"]
     assert {"/api/ask", "/api/ask/stream", "/api/ingest", "/api/articles"} <= set(paths)
 
 
 def test_the_chat_page_is_served_beside_the_api_and_needs_a_login(api: str) -> None:
-    page = httpx.get(f"{api}/", follow_redirects=True)
+    page = HTTP.get(f"{api}/", follow_redirects=True)
     assert page.status_code == 200 and "<html" in page.text.lower()
-    assert httpx.get(f"{api}/config").status_code == 401  # the page shows the login form
-    wrong = httpx.post(f"{api}/login", data={"username": "newsdesk", "password": "nope"})
+    assert HTTP.get(f"{api}/config").status_code == 401  # the page shows the login form
+    wrong = HTTP.post(f"{api}/login", data={"username": "newsdesk", "password": "nope"})
     assert wrong.status_code == 400
-    right = httpx.post(f"{api}/login", data={"username": "newsdesk", "password": TOKEN})
+    right = HTTP.post(f"{api}/login", data={"username": "newsdesk", "password": TOKEN})
     assert right.status_code == 200 and right.json()["success"] is True
 
 
@@ -152,13 +154,13 @@ def test_the_chat_page_is_served_beside_the_api_and_needs_a_login(api: str) -> N
     ],
 )
 def test_invalid_requests_are_422_with_a_message(api: str, body: dict, says: str) -> None:
-    response = httpx.post(f"{api}/api/ask", json=body, headers=AUTH)
+    response = HTTP.post(f"{api}/api/ask", json=body, headers=AUTH)
     assert response.status_code == 422
     assert says in response.json()["detail"]
 
 
 def test_a_body_that_is_not_json_is_422(api: str) -> None:
-    response = httpx.post(
+    response = HTTP.post(
         f"{api}/api/ask",
         content=b"{not json",
         headers={**AUTH, "Content-Type": "application/json"},
@@ -172,12 +174,12 @@ def test_a_body_that_is_not_json_is_422(api: str) -> None:
     [
         ({"published_from": "2025-01-01"}, {"tram-cancelled"}),
         ({"published_to": "2024-03-01"}, {"tram-approved"}),
-        ({"published_from": "2024-01-01", "published_to": "2025-12-31"}, set(a.article_id for a in DATED)),
+        ({"published_from": "2024-01-01", "published_to": "2025-12-31"}, BOTH),
         ({"sources": ["wire/tram-approved.txt"]}, {"tram-approved"}),
     ],
 )  # fmt: skip
 def test_filters_limit_the_articles_searched(api: str, filters: dict, expected: set[str]) -> None:
-    response = httpx.post(
+    response = HTTP.post(
         f"{api}/api/ask", json={"question": TRAM_QUESTION, "filters": filters}, headers=AUTH
     )
     assert response.status_code == 200
@@ -187,14 +189,14 @@ def test_filters_limit_the_articles_searched(api: str, filters: dict, expected: 
 
 def test_filters_that_match_nothing_give_a_plain_refusal(api: str) -> None:
     body = {"question": TRAM_QUESTION, "filters": {"published_to": "1990-01-01"}}
-    answer = httpx.post(f"{api}/api/ask", json=body, headers=AUTH).json()
+    answer = HTTP.post(f"{api}/api/ask", json=body, headers=AUTH).json()
     assert answer["refused"] is True and "filters" in answer["answer"]
 
 
 def test_stream_sends_the_answer_in_deltas_then_whole(api: str) -> None:
     body = {"question": "Which groups reject the withdrawal?"}
     events: list[tuple[str, dict]] = []
-    with httpx.stream("POST", f"{api}/api/ask/stream", json=body, headers=AUTH) as response:
+    with HTTP.stream("POST", f"{api}/api/ask/stream", json=body, headers=AUTH) as response:
         assert response.headers["content-type"].startswith("text/event-stream")
         name = ""
         for line in response.iter_lines():
@@ -214,26 +216,26 @@ def test_uploaded_file_is_answerable_listed_and_deletable(api: str, tmp_path: Pa
         "Keeper Anna Brisk said the new colour helps ships in fog."
     )
     files = {"files": ("quillfield-lighthouse.txt", text.encode(), "text/plain")}
-    report = httpx.post(f"{api}/api/ingest", files=files, headers=AUTH, timeout=60).json()
+    report = HTTP.post(f"{api}/api/ingest", files=files, headers=AUTH, timeout=60).json()
     assert len(report["added"]) + len(report["updated"]) + len(report["unchanged"]) == 1
     assert report["failed"] == []
 
     question = {"question": "What colour was the Quillfield lighthouse repainted?"}
-    answer = httpx.post(f"{api}/api/ask", json=question, headers=AUTH).json()
+    answer = HTTP.post(f"{api}/api/ask", json=question, headers=AUTH).json()
     assert "orange" in answer["answer"] and answer["citations"]
     article_id = answer["citations"][0]["article_id"]
 
-    listed = httpx.get(f"{api}/api/articles", headers=AUTH).json()
+    listed = HTTP.get(f"{api}/api/articles", headers=AUTH).json()
     assert article_id in {a["article_id"] for a in listed}
     path = f"{api}/api/articles/{quote(article_id, safe='')}"
-    deleted = httpx.delete(path, headers=AUTH)
+    deleted = HTTP.delete(path, headers=AUTH)
     assert deleted.status_code == 200 and deleted.json()["deleted_chunks"] >= 1
-    again = httpx.delete(path, headers=AUTH)
+    again = HTTP.delete(path, headers=AUTH)
     assert again.status_code == 404 and article_id in again.json()["detail"]
 
 
 def test_ingest_of_a_missing_url_reports_it_per_source(api: str) -> None:
-    response = httpx.post(
+    response = HTTP.post(
         f"{api}/api/ingest", data={"urls": ["http://127.0.0.1:9/nothing"]}, headers=AUTH
     )
     assert response.status_code == 200
@@ -242,5 +244,5 @@ def test_ingest_of_a_missing_url_reports_it_per_source(api: str) -> None:
 
 
 def test_ingest_with_nothing_is_422(api: str) -> None:
-    response = httpx.post(f"{api}/api/ingest", data={}, headers=AUTH)
+    response = HTTP.post(f"{api}/api/ingest", data={}, headers=AUTH)
     assert response.status_code == 422 and "Nothing to ingest" in response.json()["detail"]
