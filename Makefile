@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
 	$(PY) -m pip install --quiet -e ".[dev]"
+	command -v chromium || (apt-get update && apt-get install -y chromium) \
+		|| echo "warning: Debian chromium is missing; the browser test will be skipped"
 	touch $(STAMP)
 
 run: install

@@ -1,0 +1,70 @@
+"""A real browser (Debian's chromium, driven by Playwright) asks the example question.
+
+Never downloads a browser: it uses ``/usr/bin/chromium`` (``make install`` installs it).
+``NEWSDESK_UPDATE_SCREENSHOT=1`` also writes the README's ``docs/screenshot.png``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app import EXAMPLES, create_server
+from assistant import Assistant, Settings
+from tests.conftest import ROOT
+from tests.test_api import Served
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(), reason="Debian chromium missing: run `make install` (apt chromium)"
+)
+
+
+@pytest.fixture(scope="module")
+def chat_url(seed_settings: Settings) -> Iterator[str]:
+    with Served(create_server(Assistant.from_settings(seed_settings))) as served:
+        yield f"{served.url}/"
+
+
+def test_browser_asks_the_example_question_and_sees_markers_and_sources(
+    chat_url: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=ARGS
+        )
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(chat_url, wait_until="networkidle")
+            box = page.locator("#question textarea")
+            box.fill(EXAMPLES[0])
+            box.press("Enter")
+            chat = page.locator("#chat")
+            expect(chat).to_contain_text("Kataib Hezbollah", timeout=120_000)
+            expect(chat).to_contain_text("[1]")
+            sources = page.locator("#sources")
+            expect(sources).to_contain_text("[1]")
+            expect(sources).to_contain_text("deceptive declaration")
+            shot = tmp_path / "screenshot.png"
+            page.screenshot(path=str(shot), full_page=True)
+        finally:
+            browser.close()
+    assert shot.stat().st_size > 10_000
+    if os.environ.get("NEWSDESK_UPDATE_SCREENSHOT") == "1":
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(shot, ROOT / "docs" / "screenshot.png")
