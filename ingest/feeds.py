@@ -73,7 +73,7 @@ def _article_from_content(
     raw = contents[0] if contents else entry.get("summary", "")
     text = html_to_text(raw) if raw else ""
     title = str(entry.get("title") or "").strip()
-    _, body = clean_text(f"{title or '-'}\n{text}")
+    _, body = clean_text(f"untitled\n{text}")
     identity = link or entry.get("id")
     if not body or not identity:
         raise SourceError(

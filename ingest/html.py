@@ -40,7 +40,7 @@ def article_from_html(
     lines = raw.splitlines()
     if title and lines and lines[0].strip() == title:
         lines = lines[1:]
-    _, body = clean_text("\n".join([title or "-", *lines]))
+    _, body = clean_text("\n".join(["untitled", *lines]))
     if not _looks_like_prose(body):
         raise SourceError(
             source,

@@ -47,14 +47,14 @@ def article_from_record(record: dict[str, Any], *, source: str, fallback_id: str
     title, text = record.get("title"), record.get("text")
     if not isinstance(text, str) or not text.strip():
         raise SourceError(fallback_id, "no 'text' string in the record. Add the article's text.")
-    title = title.strip() if isinstance(title, str) and title.strip() else "-"
-    _, body = clean_text(f"{title}\n{text}")
+    title = title.strip() if isinstance(title, str) else ""
+    _, body = clean_text(f"untitled\n{text}")  # the title is given, not the first line
     if not body:
         raise SourceError(fallback_id, "no article text left after cleaning; nothing to ingest.")
     url = _optional(record, "url")
     return make_article(
         article_id=url or fallback_id,
-        title=title if title != "-" else " ".join(body.split()[:12]),
+        title=title or " ".join(body.split()[:12]),
         text=body,
         source=_optional(record, "source") or source,
         url=url,
