@@ -97,7 +97,8 @@ def test_ingest_killed_half_way_then_rerun_leaves_no_duplicate_orphan_or_gap(
     expected = {c.chunk_id: c for a in articles for c in split_article(a, max_chars=300)}
     stored = store.collection.get(include=["documents", "metadatas"])
     assert sorted(stored["ids"]) == sorted(expected)  # no duplicate, no orphan, nothing missing
-    assert all(expected[i].text == d for i, d in zip(stored["ids"], stored["documents"], strict=True))
+    pairs = zip(stored["ids"], stored["documents"], strict=True)
+    assert all(expected[chunk_id].text == text for chunk_id, text in pairs)
     assert all(r.complete for r in store.list_articles())
     assert len(store.list_articles()) == 24
     assert not any("version A" in d for d in stored["documents"])

@@ -47,9 +47,15 @@ def test_broken_html_still_yields_its_text(tmp_path: Path) -> None:
 def test_jsonl_yields_one_article_per_line_and_reports_bad_lines(tmp_path: Path) -> None:
     path = tmp_path / "news.jsonl"
     lines = [
-        json.dumps({"title": "Budget passes", "text": "The council voted on Monday.",
-                    "url": "https://example.com/budget", "published": "2021-07-05",
-                    "source": "Daily News"}),
+        json.dumps(
+            {
+                "title": "Budget passes",
+                "text": "The council voted on Monday.",
+                "url": "https://example.com/budget",
+                "published": "2021-07-05",
+                "source": "Daily News",
+            }
+        ),
         "{not json",
         json.dumps({"title": "No text"}),
         "",
