@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 import logging
+from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
@@ -41,19 +42,22 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         sources: list[str] | None = None,
         published_from: str | None = None,
         published_to: str | None = None,
-    ) -> tuple[str, list[dict[str, Any]], str]:
+    ) -> Iterator[tuple[str, list[dict[str, Any]], Any]]:
+        """Stream the answer into the chat token by token; the sources panel follows at the end."""
         filters = make_filters(sources, published_from, published_to)
-        answer = _ask(assistant, message, history, filters)
-        history = [
-            *history,
-            {"role": "user", "content": message},
-            {"role": "assistant", "content": answer.answer},
-        ]
-        return "", history, render_sources(answer)
+        turn = [*history, {"role": "user", "content": message}]
+        text = ""
+        for item in _stream(assistant, message, history, filters):
+            if isinstance(item, Answer):
+                reply = {"role": "assistant", "content": chat_text(item)}
+                yield "", [*turn, reply], render_sources(item)
+                return
+            text += item
+            yield "", [*turn, {"role": "assistant", "content": text}], gr.skip()
 
     def ask(question: str) -> tuple[str, str]:
         answer = _ask(assistant, question, [])
-        return answer.answer, render_sources(answer)
+        return chat_text(answer), render_sources(answer)
 
     with gr.Blocks(title="newsdesk") as demo:
         gr.Markdown(
@@ -90,6 +94,29 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         )
         demo.load(lambda: gr.Dropdown(choices=_source_choices(assistant)), None, source_filter)
         gr.api(ask, api_name="ask")
+        with gr.Tab("Ingest", elem_id="ingest-tab"):
+            uploads = gr.File(
+                label="News files (.txt, .md, .html, .jsonl, .xml feeds)",
+                file_count="multiple",
+                type="filepath",
+                elem_id="ingest-files",
+            )
+            urls = gr.Textbox(
+                label="URLs of articles or RSS/Atom feeds (one per line)",
+                lines=3,
+                elem_id="ingest-urls",
+            )
+            ingest_button = gr.Button("Ingest", variant="primary", elem_id="ingest-button")
+            ingest_result = gr.Markdown("", elem_id="ingest-result")
+
+            def run_ingest(
+                files: list[str] | None,
+                url_text: str,
+                progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's own idiom)
+            ) -> str:
+                return ingest_sources(assistant, files, url_text, progress=progress)
+
+            ingest_button.click(run_ingest, [uploads, urls], ingest_result, api_name="ingest")
     return demo
 
 
@@ -111,6 +138,50 @@ def _source_choices(assistant: Assistant) -> list[str]:
         return sorted({record.source for record in assistant.store.list_articles()})
     except NewsdeskError:
         return []
+
+
+def ingest_sources(
+    assistant: Assistant, files: list[str] | None, url_text: str, *, progress: Any = None
+) -> str:
+    """Ingest uploaded files and URLs one by one; Markdown table of each one's result."""
+    from pathlib import Path
+
+    from ingest.uploads import ingest_each
+
+    sources = [(Path(f).name, str(f)) for f in files or []]
+    sources += [(url, url) for url in (url_text or "").split() if url.strip()]
+    if not sources:
+        raise gr.Error("Nothing to ingest: upload files or enter URLs, one per line.")
+
+    def tell(done: int, total: int, name: str) -> None:
+        if progress is not None:
+            progress((done, total), desc=f"ingesting {name}", unit="sources")
+
+    try:
+        results = ingest_each(
+            sources, assistant.store, settings=assistant.settings, on_progress=tell
+        )
+    except NewsdeskError as error:
+        raise gr.Error(str(error)) from error
+    rows = [f"| {html.escape(r.name)} | {html.escape(r.message)} |" for r in results]
+    return "\n".join(["| source | result |", "|---|---|", *rows])
+
+
+def chat_text(answer: Answer) -> str:
+    """The answer as shown in the chat, with the fallback notice when there is one."""
+    return f"{answer.answer}\n\n*Note: {answer.notice}*" if answer.notice else answer.answer
+
+
+def _stream(
+    assistant: Assistant,
+    question: str,
+    history: list[dict[str, Any]],
+    filters: dict[str, Any] | None = None,
+) -> Iterator[str | Answer]:
+    try:
+        yield from assistant.stream(question, _plain_history(history), filters=filters)
+    except NewsdeskError as error:
+        raise gr.Error(str(error)) from error
 
 
 def _ask(

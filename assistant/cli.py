@@ -47,6 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="newsdesk", description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, help="Chroma store directory (NEWSDESK_STORE)")
     parser.add_argument("--collection", help="Chroma collection (NEWSDESK_COLLECTION)")
+    parser.add_argument(
+        "--answerer",
+        choices=["extractive", "llamacpp", "ollama", "openai"],
+        help="who writes answers (NEWSDESK_ANSWERER; default: extractive)",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -89,6 +94,7 @@ def _settings(args: argparse.Namespace) -> Settings:
     flags = {
         "store": args.store,
         "collection": args.collection,
+        "answerer": getattr(args, "answerer", None),
         "k": getattr(args, "k", None),
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
@@ -158,11 +164,19 @@ def run_remove(args: argparse.Namespace, settings: Settings) -> int:
 def run_ask(args: argparse.Namespace, settings: Settings) -> int:
     from .chain import Assistant
 
-    answer = Assistant.from_settings(settings).ask(args.question)
+    assistant = Assistant.from_settings(settings)
     if args.json:
+        answer = assistant.ask(args.question)
         print(json.dumps(answer.model_dump(), ensure_ascii=False))
         return 0
-    print(answer.answer)
+    for item in assistant.stream(args.question):
+        if isinstance(item, str):
+            print(item, end="", flush=True)
+        else:
+            answer = item
+    print()
+    if answer.notice:
+        print(f"\nNote: {answer.notice}")
     for citation in answer.citations:
         print(f"\n[{citation.n}] {citation.title}{_url(citation.url)}\n    “{citation.quote}”")
     return 0

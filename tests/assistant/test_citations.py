@@ -19,7 +19,9 @@ BIDEN = (
     "believed to be there."
 )
 PASSAGES = [
-    Passage(chunk_id="c1", article_id="a", text=KATAIB, score=1.0, start=100, end=100 + len(KATAIB)),
+    Passage(
+        chunk_id="c1", article_id="a", text=KATAIB, score=1.0, start=100, end=100 + len(KATAIB)
+    ),
     Passage(chunk_id="c2", article_id="a", text=BIDEN, score=1.0, start=0, end=len(BIDEN)),
 ]
 

@@ -113,6 +113,7 @@ def test_sources_are_fenced_and_numbered(passages: list[Passage]) -> None:
     system, user = build_messages(QUESTION, passages)
     for n, passage in enumerate(passages, start=1):
         assert f'<source n="{n}"' in user.content
+        assert passage.text[:40] in user.content
     assert user.content.count("</source>") == len(passages)
     assert QUESTION in user.content and "[n]" in system.content
 
@@ -216,3 +217,16 @@ def test_assistant_stream_with_a_model_condenses_and_streams(seed_assistant: Ass
     assert "Who welcomed the withdrawal?" in recorder.calls[1][1].content
     if final.notice is None:
         assert "national achievement" in final.citations[0].quote
+
+
+def test_cli_answerer_flag_shows_the_fallback_notice(
+    seed_assistant: Assistant, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from assistant.cli import main
+
+    monkeypatch.setenv("NEWSDESK_LLM_BASE_URL", f"http://127.0.0.1:{_closed_port()}/v1")
+    store = str(seed_assistant.settings.store)
+    code = main(["--store", store, "--answerer", "openai", "ask", QUESTION])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "Kataib Hezbollah" in out and "Note: The language model failed" in out
