@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(PY) -m pip install --quiet -e ".[dev,llm]"
 	command -v chromium || (apt-get update && apt-get install -y chromium) \
 		|| echo "warning: Debian chromium is missing; the browser test will be skipped"
 	touch $(STAMP)
