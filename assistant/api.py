@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import os
 import re
 import secrets
 import tempfile
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import anyio
 from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -39,6 +41,8 @@ IngestSources = Callable[[Sequence[str]], Any]
 
 _STATUS = {QuestionError: 422, EmptyStoreError: 409, StoreUnavailableError: 503}
 _UPLOADS = Path(tempfile.gettempdir()) / "newsdesk-uploads"
+ANSWER_THREADS = max(1, os.cpu_count() or 1)
+"""Questions answered at once; more only contend for the cores (the rest wait in order)."""
 BearerCredentials = Annotated[
     HTTPAuthorizationCredentials | None, Depends(HTTPBearer(auto_error=False))
 ]
@@ -103,16 +107,22 @@ def create_api(
 def _api_router(assistant: Assistant, ingest_sources: IngestSources | None) -> APIRouter:
     router = APIRouter(prefix="/api", tags=["api"])
 
+    limiter = anyio.CapacityLimiter(ANSWER_THREADS)
+
+    async def answer(request: AskRequest) -> Answer:
+        """Answers in at most ``ANSWER_THREADS`` threads, first come first served."""
+        return await anyio.to_thread.run_sync(answer_of, assistant, request, limiter=limiter)
+
     @router.post("/ask")
-    def ask(request: AskRequest) -> dict[str, Any]:
+    async def ask(request: AskRequest) -> dict[str, Any]:
         """Answer a question: the same object as ``newsdesk ask --json``."""
-        return answer_of(assistant, request).model_dump()
+        return (await answer(request)).model_dump()
 
     @router.post("/ask/stream")
-    def ask_stream(request: AskRequest) -> StreamingResponse:
+    async def ask_stream(request: AskRequest) -> StreamingResponse:
         """Server-sent events: ``delta`` events with the answer's sentences, then ``answer``."""
-        answer = answer_of(assistant, request)  # errors become 4xx before the stream starts
-        return StreamingResponse(stream_events(answer), media_type="text/event-stream")
+        result = await answer(request)  # errors become 4xx before the stream starts
+        return StreamingResponse(stream_events(result), media_type="text/event-stream")
 
     @router.get("/articles")
     def list_articles() -> list[dict[str, Any]]:
