@@ -15,10 +15,9 @@ import dataclasses
 import json
 import logging
 import os
-import re
 import secrets
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -40,6 +39,7 @@ IngestSources = Callable[[Sequence[str]], Any]
 """Ingests files, folders and URLs into the assistant's store; returns an ``IngestReport``."""
 
 _STATUS = {QuestionError: 422, EmptyStoreError: 409, StoreUnavailableError: 503}
+_END = object()
 _UPLOADS = Path(tempfile.gettempdir()) / "newsdesk-uploads"
 ANSWER_THREADS = max(1, os.cpu_count() or 1)
 """Questions answered at once; more only contend for the cores (the rest wait in order)."""
@@ -120,9 +120,14 @@ def _api_router(assistant: Assistant, ingest_sources: IngestSources | None) -> A
 
     @router.post("/ask/stream")
     async def ask_stream(request: AskRequest) -> StreamingResponse:
-        """Server-sent events: ``delta`` events with the answer's sentences, then ``answer``."""
-        result = await answer(request)  # errors become 4xx before the stream starts
-        return StreamingResponse(stream_events(result), media_type="text/event-stream")
+        """Server-sent events: ``delta`` events with pieces of the text, then ``answer``."""
+        items = assistant.stream(request.question, **_ask_options(request))
+
+        async def pull() -> Any:
+            return await anyio.to_thread.run_sync(next, items, _END, limiter=limiter)
+
+        first = await pull()  # a bad question becomes a 4xx before the stream starts
+        return StreamingResponse(stream_events(first, pull), media_type="text/event-stream")
 
     @router.get("/articles")
     def list_articles() -> list[dict[str, Any]]:
@@ -156,16 +161,32 @@ def _api_router(assistant: Assistant, ingest_sources: IngestSources | None) -> A
 
 
 def answer_of(assistant: Assistant, request: AskRequest) -> Answer:
-    filters = request.filters.model_dump(exclude_none=True) if request.filters else None
-    history = [m.model_dump() for m in request.history]
-    return assistant.ask(request.question, history, k=request.k, filters=filters)
+    return assistant.ask(request.question, **_ask_options(request))
 
 
-def stream_events(answer: Answer) -> Iterator[str]:
-    """The answer as server-sent events: one ``delta`` per sentence, then the whole ``answer``."""
-    for piece in re.split(r"(?<=\])\s+", answer.answer.strip()):
-        yield _event("delta", {"text": piece + " "})
-    yield _event("answer", answer.model_dump())
+def _ask_options(request: AskRequest) -> dict[str, Any]:
+    return {
+        "history": [m.model_dump() for m in request.history],
+        "k": request.k,
+        "filters": request.filters.model_dump(exclude_none=True) if request.filters else None,
+    }
+
+
+async def stream_events(first: Any, pull: Callable[[], Awaitable[Any]]) -> AsyncIterator[str]:
+    """Items of ``Assistant.stream`` as server-sent events: ``delta``s, then ``answer``.
+
+    An error after the stream has started arrives as an ``error`` event.
+    """
+    item = first
+    try:
+        while item is not _END:
+            if isinstance(item, Answer):
+                yield _event("answer", item.model_dump())
+            else:
+                yield _event("delta", {"text": str(item)})
+            item = await pull()
+    except NewsdeskError as error:
+        yield _event("error", {"detail": str(error)})
 
 
 def _event(name: str, data: Any) -> str:

@@ -247,3 +247,8 @@ def test_ingest_of_a_missing_url_reports_it_per_source(api: str) -> None:
 def test_ingest_with_nothing_is_422(api: str) -> None:
     response = HTTP.post(f"{api}/api/ingest", data={}, headers=AUTH)
     assert response.status_code == 422 and "Nothing to ingest" in response.json()["detail"]
+
+
+def test_stream_of_a_bad_question_is_422_before_any_event(api: str) -> None:
+    response = HTTP.post(f"{api}/api/ask/stream", json={"question": "  "}, headers=AUTH)
+    assert response.status_code == 422 and "empty" in response.json()["detail"]
