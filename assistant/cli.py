@@ -76,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--json", action="store_true", help="print one JSON object")
     ask.set_defaults(run=run_ask)
 
-    serve = commands.add_parser("serve", help="serve the web chat")
+    serve = commands.add_parser("serve", help="serve the web chat at / and the JSON API at /api")
     serve.add_argument("--host", help="interface to listen on (NEWSDESK_HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (NEWSDESK_PORT)")
     serve.set_defaults(run=run_serve)
