@@ -21,7 +21,7 @@ from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 from .errors import BackendError
 
@@ -47,6 +47,8 @@ class LlamaCppChatModel(BaseChatModel):
     llama: Any
     temperature: float = 0.0
     max_tokens: int = 256
+    # One llama.cpp context serves one generation at a time (the chat may ask concurrently).
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
 
     @property
     def _llm_type(self) -> str:
@@ -69,20 +71,23 @@ class LlamaCppChatModel(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        stream = self.llama.create_chat_completion(
-            messages=[{"role": _ROLES.get(m.type, "user"), "content": m.text} for m in messages],
-            temperature=self.temperature,
-            max_tokens=self.max_tokens,
-            stop=stop,
-            stream=True,
-        )
-        for part in stream:
-            text = part["choices"][0]["delta"].get("content") or ""
-            if text:
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
-                if run_manager:
-                    run_manager.on_llm_new_token(text, chunk=chunk)
-                yield chunk
+        with self._lock:
+            stream = self.llama.create_chat_completion(
+                messages=[
+                    {"role": _ROLES.get(m.type, "user"), "content": m.text} for m in messages
+                ],
+                temperature=self.temperature,
+                max_tokens=self.max_tokens,
+                stop=stop,
+                stream=True,
+            )
+            for part in stream:
+                text = part["choices"][0]["delta"].get("content") or ""
+                if text:
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
+                    if run_manager:
+                        run_manager.on_llm_new_token(text, chunk=chunk)
+                    yield chunk
 
 
 def stream_text(

@@ -188,3 +188,17 @@ def test_chat_app_streams_the_answer_from_the_real_server(
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+def test_in_process_llamacpp_model_serves_concurrent_callers(seed_settings: Settings) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from langchain_core.messages import HumanMessage
+
+    from assistant.factory import make_chat_model
+
+    model = make_chat_model(seed_settings.model_copy(update={"answerer": "llamacpp"}))
+    prompts = [[HumanMessage("Name a colour.")], [HumanMessage("Name a fruit.")]]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        replies = list(pool.map(model.invoke, prompts))
+    assert all(reply.text.strip() for reply in replies)
