@@ -17,9 +17,12 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from langchain_core.language_models import BaseChatModel
+from langchain_tests.integration_tests import ChatModelIntegrationTests
 
 from assistant import Answer, Assistant, Settings
 from assistant.extractive import REFUSAL
+from assistant.llm import LlamaCppChatModel
 from assistant.models import Passage
 from tests.conftest import ROOT
 
@@ -202,3 +205,40 @@ def test_in_process_llamacpp_model_serves_concurrent_callers(seed_settings: Sett
     with ThreadPoolExecutor(max_workers=2) as pool:
         replies = list(pool.map(model.invoke, prompts))
     assert all(reply.text.strip() for reply in replies)
+
+
+@pytest.fixture(scope="module")
+def bundled_llama() -> object:
+    from llama_cpp import Llama
+
+    from assistant.factory import bundled_gguf_path
+
+    return Llama(model_path=bundled_gguf_path(), n_ctx=2048, verbose=False)
+
+
+class TestLlamaCppChatModelStandard(ChatModelIntegrationTests):
+    """LangChain's standard chat-model tests against the real bundled SmolLM2 GGUF."""
+
+    @pytest.fixture(autouse=True)
+    def _llama(self, bundled_llama: object) -> None:
+        self._bundled = bundled_llama
+
+    @property
+    def chat_model_class(self) -> type[BaseChatModel]:
+        return LlamaCppChatModel
+
+    @property
+    def chat_model_params(self) -> dict[str, object]:
+        return {"llama": self._bundled, "max_tokens": 32}
+
+    @property
+    def has_tool_calling(self) -> bool:
+        return False
+
+    @property
+    def has_structured_output(self) -> bool:
+        return False
+
+    @property
+    def returns_usage_metadata(self) -> bool:
+        return False
