@@ -58,7 +58,8 @@ class Assistant:
 
         settings = (settings or Settings()).model_copy(update=overrides)
         store = open_store(settings)
-        retriever = NewsRetriever(store=store, k=settings.k)
+        index_dir = None if settings.chroma_url else settings.store / "bm25"
+        retriever = NewsRetriever(store=store, k=settings.k, index_dir=index_dir)
         model = make_chat_model(settings)
         answerer = make_answerer(
             model,

@@ -1,7 +1,10 @@
 """The default answerer: grounded by construction, it answers only with quoted sentences.
 
 Each sentence of the answer is a sentence of a retrieved passage followed by its ``[n]``
-marker; when no retrieved sentence is close enough to the question, it refuses::
+marker. A sentence qualifies only when it is *supported*: the names and numbers the question
+mentions appear in its passage, it covers most of the question's informative words, and it
+holds the kind of answer the question wants (a name, a number, a date, a place). When no
+sentence qualifies, it refuses::
 
     answer = ExtractiveAnswerer(embeddings).answer(question, passages)
 """
@@ -10,145 +13,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .models import Answer, Citation, Passage
+from .questions import Question, analyse, split_question
 from .sentences import sentence_spans
+from .terms import content_terms, content_tokens, fuzzy_in, kinds_in
+
+__all__ = ["REFUSAL", "ExtractiveAnswerer", "content_terms", "content_tokens"]
 
 REFUSAL = "The ingested articles do not say."
-
-_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "do",
-        "does",
-        "did",
-        "has",
-        "have",
-        "had",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "they",
-        "them",
-        "their",
-        "there",
-        "here",
-        "what",
-        "which",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "than",
-        "then",
-        "so",
-        "if",
-        "not",
-        "no",
-        "yes",
-        "can",
-        "could",
-        "would",
-        "should",
-        "will",
-        "shall",
-        "may",
-        "might",
-        "must",
-        "about",
-        "into",
-        "over",
-        "after",
-        "before",
-        "said",
-        "says",
-        "say",
-        "i",
-        "you",
-        "he",
-        "she",
-        "we",
-        "us",
-        "our",
-        "your",
-        "his",
-        "her",
-        "my",
-        "me",
-        "any",
-        "all",
-        "some",
-        "more",
-        "most",
-        "much",
-        "many",
-        "also",
-        "just",
-        "only",
-        "very",
-        "did",
-        "does",
-        "tell",
-    ]
-)
-
-
-_NAME = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:\s+(?:al-|de |bin )?[A-Z][\w’'-]+)*")
-_WANTS_NAME = re.compile(
-    r"^\s*(?:who|whom|whose|which|what (?:group|party|organi[sz]ation|"
-    r"country|countries|person|people|official|leader|company))\b",
-    re.IGNORECASE,
-)
-
-
-def names_in(text: str) -> set[str]:
-    """Capitalised names in ``text`` (a sentence's first word only if it is not a stopword)."""
-    return {m.group(0) for m in _NAME.finditer(text) if m.group(0).lower() not in _STOPWORDS}
-
-
-def content_terms(text: str) -> frozenset[str]:
-    """Lower-cased, lightly stemmed words of ``text`` that carry meaning."""
-    return frozenset(_stem(w) for w in _WORD.findall(text.lower()) if w not in _STOPWORDS)
-
-
-def _stem(word: str) -> str:
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)]
-    return word
 
 
 @dataclass(frozen=True)
@@ -156,7 +32,13 @@ class _Candidate:
     passage: Passage
     start: int
     end: int
-    score: float
+    coverage: float  # weighted share of the question's words found in the sentence
+    context: float  # the same, in the sentence's passage and title
+    anchored: bool  # every name and number of the question is in the passage
+    typed: bool  # holds the kind of answer the question wants
+    bonus: float = 0.0  # for holding it even when the kind is not required
+    score: float = 0.0
+    similarity: float = 0.0
 
     @property
     def text(self) -> str:
@@ -164,73 +46,142 @@ class _Candidate:
 
 
 class ExtractiveAnswerer:
-    """Answer with the retrieved sentences that best match the question, each cited.
+    """Answer with the retrieved sentences that support an answer to the question, each cited.
 
-    ``min_similarity`` is the cosine similarity below which no sentence counts as an answer;
-    ``max_sentences`` caps the answer; ``margin`` keeps sentences scoring close to the best.
+    ``min_coverage`` is the weighted share of the question's informative words a sentence
+    (with its passage) must contain; ``min_similarity`` the cosine similarity it must reach;
+    ``max_sentences`` caps the answer; ``margin`` keeps further supported sentences scoring
+    close to the best one (lists: "Which groups ...?").
+
+    >>> answerer = ExtractiveAnswerer(embeddings)
+    >>> answerer.answer("Who welcomed the deal?", passages).citations[0].quote
     """
 
     def __init__(
         self,
         embeddings: Embeddings,
         *,
-        min_similarity: float = 0.35,
+        min_similarity: float = 0.25,
+        min_coverage: float = 0.3,
         max_sentences: int = 3,
-        margin: float = 0.1,
+        margin: float = 0.08,
+        max_embedded: int = 12,
     ) -> None:
         self.embeddings = embeddings
         self.min_similarity = min_similarity
+        self.min_coverage = min_coverage
         self.max_sentences = max_sentences
         self.margin = margin
+        self.max_embedded = max_embedded
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:
-        candidates = self._score(question, passages)
-        if not candidates or candidates[0].score < self.min_similarity:
+        chosen: list[_Candidate] = []
+        for part in split_question(question):
+            for candidate in self._answer_part(analyse(part), passages):
+                if all(candidate.text != c.text for c in chosen):
+                    chosen.append(candidate)
+        if not chosen:
             return Answer(answer=REFUSAL, refused=True, citations=[], retrieved=passages)
-        chosen = [c for c in candidates if c.score >= candidates[0].score - self.margin]
-        return _compose(chosen[: self.max_sentences], passages)
+        return _compose(chosen[: self.max_sentences + 1], passages)
 
-    def _score(self, question: str, passages: list[Passage]) -> list[_Candidate]:
-        spans = [(p, s, e) for p in passages for s, e in sentence_spans(p.text)]
-        if not spans:
+    def _answer_part(self, question: Question, passages: list[Passage]) -> list[_Candidate]:
+        candidates = [c for c in self._candidates(question, passages) if _supported(c, self)]
+        if not candidates:
             return []
-        texts = [p.text[s:e] for p, s, e in spans]
-        vectors = np.array([self._embed_sentence(t) for t in texts])
-        similarity = vectors @ np.array(self.embeddings.embed_query(question))
-        q_terms = content_terms(question)
-        wants_name = bool(_WANTS_NAME.search(question))
-        scored = [
-            _Candidate(
-                p,
-                s,
-                e,
-                float(sim)
-                + 0.2 * _overlap(q_terms, text)
-                + (0.1 if wants_name and _new_names(question, text) else 0.0),
-            )
-            for (p, s, e), sim, text in zip(spans, similarity, texts, strict=True)
+        scored = self._rank(question, candidates)
+        best = scored[0]
+        if best.similarity < self.min_similarity:
+            return []
+        chosen = [best]
+        for other in scored[1:]:
+            if len(chosen) >= self.max_sentences or other.score < best.score - self.margin:
+                break
+            if other.coverage >= best.coverage - 0.1:
+                chosen.append(other)
+        return chosen
+
+    def _candidates(self, question: Question, passages: list[Passage]) -> list[_Candidate]:
+        articles: dict[str, str] = {}
+        for passage in passages:
+            articles[passage.article_id] = articles.get(passage.article_id, "") + passage.text
+        seen: set[str] = set()
+        result = []
+        for passage in passages:
+            context = question.coverage(f"{passage.title}\n{passage.text}")
+            spans = sentence_spans(passage.text)
+            for index, (start, end) in enumerate(spans):
+                text = passage.text[start:end]
+                key = " ".join(text.lower().split())
+                if key in seen:
+                    continue
+                seen.add(key)
+                before = passage.text[spans[max(0, index - 2)][0] : start]
+                nearby = f"{passage.title}\n{before}\n{text}"
+                kinds = kinds_in(text, question)
+                result.append(
+                    _Candidate(
+                        passage,
+                        start,
+                        end,
+                        coverage=question.coverage(text, nearby=nearby),
+                        context=context,
+                        anchored=_anchored(question, nearby, articles[passage.article_id], text)
+                        and not question.scattered(text)
+                        and question.mentions_topic(text)
+                        and question.counts_focus(text),
+                        typed=not question.strict or question.kind in kinds,
+                        bonus=0.1 if question.kind is not None and question.kind in kinds else 0.0,
+                    )
+                )
+        return result
+
+    def _rank(self, question: Question, candidates: list[_Candidate]) -> list[_Candidate]:
+        """Order by cosine similarity plus word coverage; embed only the best few by coverage."""
+        candidates = sorted(candidates, key=lambda c: (c.coverage, c.context), reverse=True)
+        candidates = candidates[: self.max_embedded]
+        vectors = self._embed([c.text for c in candidates])
+        similarity = vectors @ np.asarray(self.embeddings.embed_query(question.text))
+        ranked = [
+            _Candidate(**{**c.__dict__, "score": _score(c, float(sim)), "similarity": float(sim)})
+            for c, sim in zip(candidates, similarity, strict=True)
         ]
-        return sorted(scored, key=lambda c: c.score, reverse=True)
+        return sorted(ranked, key=lambda c: c.score, reverse=True)
 
-    def _embed_sentence(self, text: str) -> tuple[float, ...]:
-        return _cached_sentence(self.embeddings, text)
-
-
-@lru_cache(maxsize=16384)
-def _cached_sentence(embeddings: Embeddings, text: str) -> tuple[float, ...]:
-    return tuple(embeddings.embed_documents([text])[0])
-
-
-def _new_names(question: str, text: str) -> bool:
-    """True when ``text`` names someone or something the question does not already name."""
-    asked = content_terms(question)
-    return any(not content_terms(name) <= asked for name in names_in(text))
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in _SENTENCE_CACHE]
+        if missing:
+            for text, vector in zip(missing, self.embeddings.embed_documents(missing), strict=True):
+                _remember(text, vector)
+        return np.asarray([_SENTENCE_CACHE[t] for t in texts])
 
 
-def _overlap(question_terms: frozenset[str], text: str) -> float:
-    if not question_terms:
-        return 0.0
-    return len(question_terms & content_terms(text)) / len(question_terms)
+_SENTENCE_CACHE: dict[str, tuple[float, ...]] = {}
+
+
+def _remember(text: str, vector: list[float]) -> None:
+    if len(_SENTENCE_CACHE) > 50_000:
+        _SENTENCE_CACHE.clear()
+    _SENTENCE_CACHE[text] = tuple(vector)
+
+
+_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them|it|its)\b", re.IGNORECASE)
+
+
+def _anchored(question: Question, nearby: str, article: str, sentence: str) -> bool:
+    """The question's names and numbers are near the sentence (or, when the sentence refers
+    back with a pronoun, anywhere in the article's retrieved text)."""
+    where = article if _PRONOUN.search(sentence) else nearby
+    return all(fuzzy_in(a, nearby) or fuzzy_in(a, where) for a in question.anchors)
+
+
+def _supported(candidate: _Candidate, answerer: ExtractiveAnswerer) -> bool:
+    """The sentence can answer: anchors in its passage, the wanted kind, enough coverage."""
+    covered = 0.75 * candidate.coverage + 0.25 * candidate.context
+    return candidate.anchored and candidate.typed and covered >= answerer.min_coverage
+
+
+def _score(candidate: _Candidate, similarity: float) -> float:
+    return similarity + 0.3 * candidate.coverage + 0.1 * candidate.context + candidate.bonus
 
 
 def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Answer:

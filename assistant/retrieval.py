@@ -1,40 +1,121 @@
-"""Retrieval of passages for a question, as a LangChain ``BaseRetriever``.
+"""Hybrid retrieval of passages for a question, as a LangChain ``BaseRetriever``.
 
-retriever = NewsRetriever(store=store, k=5)
-docs = retriever.invoke("Which groups reject the withdrawal?")
+Dense (Chroma, cosine) and keyword (BM25) rankings are fused by reciprocal rank; passages
+that repeat another's text are dropped::
+
+    retriever = NewsRetriever(store=store, k=5, index_dir=Path(".newsdesk/bm25"))
+    passages = retriever.retrieve("Which groups reject the withdrawal?")
+    docs = retriever.invoke("Which groups reject the withdrawal?")
 """
 
 from __future__ import annotations
 
+import logging
+from pathlib import Path
 from typing import Any
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
+from .bm25 import KeywordIndex
 from .models import Passage
-from .store import NewsStore
+from .store import NewsStore, passage_from_record
+from .terms import content_terms
+
+logger = logging.getLogger(__name__)
+
+RRF_K = 60
 
 
 class NewsRetriever(BaseRetriever):
-    """Dense retrieval over the news store; ``retrieve`` returns ``Passage`` objects."""
+    """Dense + BM25 retrieval over the news store; ``retrieve`` returns ``Passage`` objects.
+
+    ``candidates`` passages are taken from each ranking before fusing; ``keywords=False``
+    leaves dense retrieval alone; ``index_dir`` is where the BM25 index is saved (None: memory).
+    A passage's ``score`` is its fused reciprocal-rank score (higher is better); the dense
+    cosine similarity, when it had one, is in ``metadata["dense_score"]``.
+    """
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     store: NewsStore
     k: int = 5
+    candidates: int = 20
+    keywords: bool = True
+    index_dir: Path | None = None
+    _index: KeywordIndex | None = PrivateAttr(default=None)
+
+    @property
+    def keyword_index(self) -> KeywordIndex:
+        if self._index is None:
+            self._index = KeywordIndex(self.store.collection, directory=self.index_dir)
+        return self._index
 
     def retrieve(
         self, query: str, *, k: int | None = None, where: dict[str, Any] | None = None
     ) -> list[Passage]:
-        vector = self.store.embeddings.embed_query(query)
-        return self.store.query(vector, k=k or self.k, where=where)
+        k = k or self.k
+        n = max(self.candidates, k)
+        dense = self.store.query(self.store.embeddings.embed_query(query), k=n, where=where)
+        if not self.keywords:
+            return dedupe(dense)[:k]
+        allowed = None
+        if where is not None:
+            allowed = set(self.store.collection.get(where=where, include=[])["ids"])
+        keyword = self.keyword_index.search(query, k=n, allowed_ids=allowed)
+        return dedupe(self._fuse(dense, keyword))[:k]
+
+    def _fuse(self, dense: list[Passage], keyword: list[tuple[str, float]]) -> list[Passage]:
+        scores: dict[str, float] = {}
+        for rank, passage in enumerate(dense):
+            scores[passage.chunk_id] = 1.0 / (RRF_K + rank + 1)
+        for rank, (chunk_id, _) in enumerate(keyword):
+            scores[chunk_id] = scores.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        by_id = {p.chunk_id: p for p in dense}
+        missing = [chunk_id for chunk_id, _ in keyword if chunk_id not in by_id]
+        if missing:
+            by_id.update(self._fetch(missing))
+        fused = []
+        for chunk_id in sorted(scores, key=lambda i: scores[i], reverse=True):
+            passage = by_id.get(chunk_id)
+            if passage is not None:
+                metadata = {**passage.metadata, "dense_score": passage.score}
+                if chunk_id not in {p.chunk_id for p in dense}:
+                    metadata.pop("dense_score")
+                fused.append(
+                    passage.model_copy(update={"score": scores[chunk_id], "metadata": metadata})
+                )
+        return fused
+
+    def _fetch(self, ids: list[str]) -> dict[str, Passage]:
+        result = self.store.collection.get(ids=ids, include=["documents", "metadatas"])
+        return {
+            chunk_id: passage_from_record(chunk_id, text, metadata, score=0.0)
+            for chunk_id, text, metadata in zip(
+                result["ids"], result["documents"], result["metadatas"], strict=True
+            )
+        }
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any
     ) -> list[Document]:
         return [passage_to_document(p) for p in self.retrieve(query, k=kwargs.get("k"))]
+
+
+def dedupe(passages: list[Passage], *, threshold: float = 0.8) -> list[Passage]:
+    """Drop passages whose words overlap an earlier one's by ``threshold`` or more (Jaccard)."""
+    kept: list[tuple[Passage, frozenset[str]]] = []
+    for passage in passages:
+        terms = content_terms(passage.text)
+        if all(_jaccard(terms, other) < threshold for _, other in kept):
+            kept.append((passage, terms))
+    return [p for p, _ in kept]
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
 
 
 def passage_to_document(passage: Passage) -> Document:

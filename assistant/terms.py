@@ -1,0 +1,151 @@
+"""Words, names, numbers and dates in text: the vocabulary the answerer and BM25 share.
+
+>>> sorted(content_terms("Who welcomed the withdrawal?"))
+['welcom', 'withdrawal']
+>>> kinds_in("On Monday 2,500 troops left Baghdad.")
+{'number', 'date', 'name'}
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+_STOPWORD_TEXT = """
+    a an the and or but of to in on at by for with from as is are was were be been being do
+    does did has have had it its this that these those they them their there here what which who
+    whom whose when where why how than then so if not no yes can could would should will shall
+    may might must about into over after before said says say i you he she we us our your his
+    her my me any all some more most much many also just only very tell since until while
+    during against between under through per via because although though whether upon
+    within without among across around near off up down out again once both each few other
+    such own same too nor am having doing itself himself herself themselves ever still yet
+    even"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+    "forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|"
+    "dozens|half|third|quarter|first|second|twice|several|scores"
+)
+_NUMBER = re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\b", re.IGNORECASE)
+_MONTHS = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
+)
+_DATE = re.compile(
+    rf"\b(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"(?:1[89]|20)\d\d|yesterday|today|tonight|tomorrow|overnight|ago|"
+    r"(?:last|next|this|the) (?:week|month|year|night|morning|weekend|summer|winter|decade)|"
+    r"end of the year|\d{1,2}(?::\d\d)?\s?(?:am|pm)|Christmas|New Year)\b"
+)
+_REASON = re.compile(
+    r"\b(?:because|due to|as a result|after|following|since|caused|cause|blamed|blame|"
+    r"attribut\w*|credit\w*|so that|in order to|reason|amid|struck by|response|led to|"
+    r"over|injury|illness|from)\b",
+    re.IGNORECASE,
+)
+_NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:al-|de |bin |la |van )?[A-Z][\w’'-]*)*")
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words of ``text`` (possessive endings kept as part of the word)."""
+    return _WORD.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripping stem: ``welcomed`` -> ``welcom``, ``troops`` -> ``troop``."""
+    word = re.sub(r"['’]s$", "", word)
+    for suffix in ("ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_terms(text: str) -> frozenset[str]:
+    """Lower-cased, lightly stemmed words of ``text`` that carry meaning."""
+    return frozenset(content_tokens(text))
+
+
+def content_tokens(text: str) -> list[str]:
+    """``content_terms`` in order, repeats kept (the BM25 tokens)."""
+    return [stem(w) for w in words(text) if w not in _STOPWORDS]
+
+
+def is_stopword(word: str) -> bool:
+    return word in _STOPWORDS
+
+
+@lru_cache(maxsize=65536)
+def informativeness(word: str) -> float:
+    """How much a word tells, from 1 (very common English) to 8 (rare or unknown, e.g. a name).
+
+    It uses general English word frequencies (``wordfreq``), so it does not depend on how
+    many articles are ingested.
+    """
+    from wordfreq import zipf_frequency
+
+    return min(8.0, max(1.0, 8.0 - zipf_frequency(word, "en")))
+
+
+def common_word(word: str) -> bool:
+    """True for a frequent English word (e.g. a capitalised sentence opener such as "Hundreds")."""
+    return informativeness(word.lower()) <= 3.5
+
+
+def fuzzy_in(term: str, text: str) -> bool:
+    """``term`` (a word) occurs in ``text``, allowing a different ending.
+
+    Terms of four letters or more match words they begin (``Iraq`` matches ``Iraqi``); of five
+    or more, words sharing their first five letters (``assassinated``, ``assassination``).
+    Shorter terms (``US``) must match a whole word.
+    """
+    term = stem(term.lower())
+    for word in words(text):
+        word = stem(word)
+        if word == term or (len(term) >= 4 and word.startswith(term)):
+            return True
+        if len(term) >= 5 and word[:5] == term[:5]:
+            return True
+    return False
+
+
+def names_in(text: str) -> set[str]:
+    """Capitalised names in ``text``; a sentence's first word only if it is not a common word."""
+    names = set()
+    for match in _NAME.finditer(text):
+        name = match.group(0)
+        first = name.split()[0]
+        starts_sentence = match.start() == 0 or text[: match.start()].rstrip()[-1:] in '.!?"“'
+        if starts_sentence and (common_word(first) or is_stopword(first.lower())):
+            name = name[len(first) :].strip()
+        if name and not is_stopword(name.lower()):
+            names.add(name)
+    return names
+
+
+def kinds_in(text: str, question: object = None) -> set[str]:
+    """The kinds of answer ``text`` holds: ``name``, ``place``, ``number``, ``date``, ``reason``.
+
+    With a question (anything with ``asked_names`` and ``asked_numbers``), names and numbers
+    the question itself mentions do not count.
+    """
+    asked_names: frozenset[str] = getattr(question, "asked_names", frozenset())
+    asked_numbers: frozenset[str] = getattr(question, "asked_numbers", frozenset())
+    kinds = set()
+    new_names = [
+        n for n in names_in(text) if not all(stem(w) in asked_names for w in words(n)) and words(n)
+    ]
+    if new_names:
+        kinds.update(("name", "place"))
+    if any(m.group(0).lower() not in asked_numbers for m in _NUMBER.finditer(text)):
+        kinds.add("number")
+    if _DATE.search(text):
+        kinds.add("date")
+    if _REASON.search(text):
+        kinds.add("reason")
+    return kinds
+
+
+def numbers_in(text: str) -> set[str]:
+    return {m.group(0).lower() for m in _NUMBER.finditer(text)}
