@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 import time
@@ -14,8 +15,9 @@ import httpx
 import pytest
 import uvicorn
 
-from app import create_server
+from app import create_server, make_filters
 from assistant import Assistant, Settings
+from assistant.api import create_api
 from assistant.factory import open_store
 from assistant.models import Article
 from ingest.pipeline import index_articles
@@ -252,3 +254,25 @@ def test_ingest_with_nothing_is_422(api: str) -> None:
 def test_stream_of_a_bad_question_is_422_before_any_event(api: str) -> None:
     response = HTTP.post(f"{api}/api/ask/stream", json={"question": "  "}, headers=AUTH)
     assert response.status_code == 422 and "empty" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("controls", "filters"),
+    [
+        ((None, "", ""), None),
+        (([], " ", None), None),
+        ((["a.txt"], "2024-01-01", ""), {"sources": ["a.txt"], "published_from": "2024-01-01"}),
+        ((None, None, "2024-12-31"), {"published_to": "2024-12-31"}),
+    ],
+)
+def test_chat_filter_controls_become_ask_filters(controls: tuple, filters: dict | None) -> None:
+    assert make_filters(*controls) == filters
+
+
+@pytest.mark.parametrize(("token", "says"), [(None, "open to anyone"), ("t", "requires")])
+def test_startup_says_whether_the_api_is_open(
+    seed_assistant: Assistant, caplog: pytest.LogCaptureFixture, token: str | None, says: str
+) -> None:
+    with caplog.at_level(logging.INFO, logger="assistant.api"):
+        create_api(seed_assistant, token=token)
+    assert says in caplog.text
