@@ -98,8 +98,12 @@ def clean_rewrite(text: str) -> str:
 
 
 def plausible_rewrite(rewrite: str, question: str, history: Sequence[Message]) -> bool:
-    """A rewrite is kept when it is short and shares words with the previous question."""
+    """A rewrite is kept when it is short, keeps most words of the follow-up and borrows some
+    from the previous question."""
     previous = user_turns(history)
     if not rewrite or len(rewrite) > 2 * len(question) + 200 or not previous:
         return False
-    return bool(content_terms(rewrite) & content_terms(previous[-1]))
+    words = content_terms(rewrite)
+    asked = content_terms(question)
+    keeps_question = len(words & asked) * 2 >= len(asked)
+    return keeps_question and bool(words & content_terms(previous[-1]))

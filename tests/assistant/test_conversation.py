@@ -31,7 +31,9 @@ def test_model_rewrite_is_used_when_it_builds_on_the_conversation() -> None:
     assert condenser.condense("And who welcomed it?", HISTORY) == "Who welcomed the withdrawal?"
 
 
-@pytest.mark.parametrize("reply", ["", "lol", "banana " * 300, "Who is the pope?"])
+@pytest.mark.parametrize(
+    "reply", ["", "lol", "banana " * 300, "Who is the pope?", "Who rejects the withdrawal?"]
+)
 def test_implausible_model_rewrite_falls_back_to_the_deterministic_one(reply: str) -> None:
     condenser = Condenser(fake_model(reply))
     assert condenser.condense("And who welcomed it?", HISTORY) == condense_question(
