@@ -242,3 +242,16 @@ class TestLlamaCppChatModelStandard(ChatModelIntegrationTests):
     @property
     def returns_usage_metadata(self) -> bool:
         return False
+
+
+def test_follow_up_with_the_real_model_retrieves_for_the_earlier_topic(
+    llm_assistant: Assistant,
+) -> None:
+    history = [
+        {"role": "user", "content": "Which groups reject the withdrawal?"},
+        {"role": "assistant", "content": "Kataib Hezbollah [1]"},
+    ]
+    answer = llm_assistant.ask("And who welcomed it?", history)
+    retrieved = " ".join(p.text for p in answer.retrieved)
+    assert "national achievement" in retrieved or "crowned with success" in retrieved
+    assert_grounded(answer)
