@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -27,25 +28,14 @@ NEW_ARTICLE = (
 )
 
 
-@pytest.fixture(scope="module")
-def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+@contextmanager
+def chroma_server(data: Path) -> Iterator[str]:
+    """``chroma run`` storing in ``data`` on a free loopback port; yields its URL."""
     port = free_port()
-    data = tmp_path_factory.mktemp("chroma-server")
+    data.mkdir(parents=True, exist_ok=True)
     log = (data / "server.log").open("wb")
-    process = subprocess.Popen(
-        [
-            str(CHROMA),
-            "run",
-            "--path",
-            str(data / "db"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    command = [CHROMA, "run", "--path", data / "db", "--host", "127.0.0.1", "--port", str(port)]
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -56,13 +46,19 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail("chroma run did not start within 60 s; see server.log")
+                pytest.fail(f"chroma run did not start within 60 s; see {data}/server.log")
             time.sleep(0.3)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=30)
         log.close()
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with chroma_server(tmp_path_factory.mktemp("chroma-server")) as url:
+        yield url
 
 
 def newsdesk(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
@@ -133,3 +129,20 @@ def test_cli_reports_a_server_that_is_down_and_exits_1(tmp_path: Path) -> None:
 def test_a_malformed_chroma_url_names_the_expected_form(url: str) -> None:
     with pytest.raises(StoreUnavailableError, match="http://host:port"):
         open_store(Settings(chroma_url=url))
+
+
+def test_the_running_app_reports_a_server_that_went_away_as_503(tmp_path: Path) -> None:
+    env = {"NEWSDESK_COLLECTION": "gone"}
+    with chroma_server(tmp_path / "chroma") as url:
+        assert (
+            newsdesk("ingest", str(SEED), env={**env, "NEWSDESK_CHROMA_URL": url}).returncode == 0
+        )
+        assistant = Assistant.from_settings(Settings(chroma_url=url, collection="gone"))
+        assert assistant.store.count() > 0
+    # the Chroma server is down now; the app still starts, and says what is wrong
+    with Served(create_server(assistant)) as served:
+        health = httpx.get(f"{served.url}/healthz", timeout=60)
+        asked = httpx.post(f"{served.url}/api/ask", json={"question": "Who?"}, timeout=60)
+    for response in (health, asked):
+        assert response.status_code == 503
+        assert "cannot be reached" in response.json()["detail"]
