@@ -49,7 +49,7 @@ def index_articles(
     store: NewsStore,
     *,
     chunk_chars: int,
-    batch_chunks: int = 256,
+    batch_chunks: int = 128,
     progress: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
