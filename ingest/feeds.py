@@ -63,7 +63,8 @@ def entry_published(entry: Any) -> str | None:
     moment = entry.get("published_parsed") or entry.get("updated_parsed")
     if not moment:
         return None
-    return datetime(*moment[:6], tzinfo=UTC).isoformat()
+    year, month, day, hour, minute, second = moment[:6]
+    return datetime(year, month, day, hour, minute, second, tzinfo=UTC).isoformat()
 
 
 def _article_from_content(

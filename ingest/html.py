@@ -86,7 +86,7 @@ def _extract(data: bytes | str, *, source: str, url: str | None) -> trafilatura.
         )
     except Exception as error:  # trafilatura/lxml raise many types on broken input
         raise SourceError(source, f"the HTML cannot be parsed ({error}).") from error
-    if document is None or not getattr(document, "text", None):
+    if not isinstance(document, trafilatura.settings.Document) or not document.text:
         raise SourceError(
             source,
             "no article text found in the page (only navigation or boilerplate). "
