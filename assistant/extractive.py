@@ -20,7 +20,7 @@ from langchain_core.embeddings import Embeddings
 from .models import Answer, Citation, Passage
 from .questions import Question, analyse, split_question
 from .sentences import sentence_spans
-from .terms import content_terms, content_tokens, fuzzy_in, kinds_in
+from .terms import answer_spans, content_terms, content_tokens, kinds_in
 
 __all__ = ["REFUSAL", "ExtractiveAnswerer", "content_terms", "content_tokens"]
 
@@ -64,9 +64,11 @@ class ExtractiveAnswerer:
         min_similarity: float = 0.25,
         min_coverage: float = 0.3,
         max_sentences: int = 3,
-        margin: float = 0.08,
+        margin: float = 0.0,
         max_embedded: int = 12,
+        coverage_weight: float = 0.6,
     ) -> None:
+        self.coverage_weight = coverage_weight
         self.embeddings = embeddings
         self.min_similarity = min_similarity
         self.min_coverage = min_coverage
@@ -130,7 +132,7 @@ class ExtractiveAnswerer:
                         and question.mentions_topic(text)
                         and question.counts_focus(text),
                         typed=not question.strict or question.kind in kinds,
-                        bonus=0.1 if question.kind is not None and question.kind in kinds else 0.0,
+                        bonus=(0.1 if question.kind in kinds else 0.0) + _proximity(question, text),
                     )
                 )
         return result
@@ -142,10 +144,17 @@ class ExtractiveAnswerer:
         vectors = self._embed([c.text for c in candidates])
         similarity = vectors @ np.asarray(self.embeddings.embed_query(question.text))
         ranked = [
-            _Candidate(**{**c.__dict__, "score": _score(c, float(sim)), "similarity": float(sim)})
+            _Candidate(
+                **{**c.__dict__, "score": self._score(c, float(sim)), "similarity": float(sim)}
+            )
             for c, sim in zip(candidates, similarity, strict=True)
         ]
         return sorted(ranked, key=lambda c: c.score, reverse=True)
+
+    def _score(self, candidate: _Candidate, similarity: float) -> float:
+        """Cosine similarity plus weighted word coverage plus the answer-kind bonuses."""
+        coverage = self.coverage_weight * candidate.coverage + 0.1 * candidate.context
+        return similarity + coverage + candidate.bonus
 
     def _embed(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in _SENTENCE_CACHE]
@@ -170,18 +179,26 @@ _PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them|it|its)\b", re.I
 def _anchored(question: Question, nearby: str, article: str, sentence: str) -> bool:
     """The question's names and numbers are near the sentence (or, when the sentence refers
     back with a pronoun, anywhere in the article's retrieved text)."""
-    where = article if _PRONOUN.search(sentence) else nearby
-    return all(fuzzy_in(a, nearby) or fuzzy_in(a, where) for a in question.anchors)
+    return question.anchored_in(nearby) or (
+        bool(_PRONOUN.search(sentence)) and question.anchored_in(article)
+    )
+
+
+def _proximity(question: Question, text: str) -> float:
+    """A bonus when a possible answer (a new name, a number, a date) stands next to the
+    question's words in ``text``, as "prime minister Mustafa Kadhimi" does."""
+    answers = answer_spans(text, question.kind, question)
+    terms = question.term_spans(text)
+    if not answers or not terms:
+        return 0.0
+    gap = min(max(a[0] - t[1], t[0] - a[1], 0) for a in answers for t in terms)
+    return 0.1 if gap <= 20 else 0.05 if gap <= 50 else 0.0
 
 
 def _supported(candidate: _Candidate, answerer: ExtractiveAnswerer) -> bool:
     """The sentence can answer: anchors in its passage, the wanted kind, enough coverage."""
     covered = 0.75 * candidate.coverage + 0.25 * candidate.context
     return candidate.anchored and candidate.typed and covered >= answerer.min_coverage
-
-
-def _score(candidate: _Candidate, similarity: float) -> float:
-    return similarity + 0.3 * candidate.coverage + 0.1 * candidate.context + candidate.bonus
 
 
 def _compose(chosen: list[_Candidate], passages: list[Passage]) -> Answer:

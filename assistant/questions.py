@@ -13,7 +13,15 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .terms import common_word, informativeness, is_stopword, numbers_in, stem, words
+from .terms import (
+    common_word,
+    informativeness,
+    is_stopword,
+    numbers_in,
+    same_word,
+    stem,
+    words,
+)
 
 _GENERIC_TEXT = (
     "name named happen happened according call called kind type sort thing things exactly "
@@ -62,12 +70,27 @@ class Question:
 
     text: str
     weights: dict[str, float]  # stem -> informativeness of the question's content words
-    anchors: frozenset[str]  # names and numbers the answer's passage must mention
+    anchors: frozenset[str]  # words of the names and numbers the question mentions
     kind: str | None  # "name", "place", "number", "date", "reason" or None
     asked_names: frozenset[str] = field(default_factory=frozenset)
     asked_numbers: frozenset[str] = field(default_factory=frozenset)
     pairs: tuple[tuple[str, str], ...] = ()  # words of one phrase ("president", "iran")
     focus: tuple[str, ...] = ()  # what a "how many" question counts
+    anchor_groups: tuple[frozenset[str], ...] = ()  # one per name or number
+
+    def anchored_in(self, text: str) -> bool:
+        """Every name and number of the question is in ``text`` (one word of it suffices)."""
+        present = _prefixes(text)
+        return all(_has(_rarest(group), present) for group in self.anchor_groups)
+
+    def term_spans(self, text: str) -> list[tuple[int, int]]:
+        """Character spans of the question's words in ``text``."""
+        terms = list(self.weights)
+        return [
+            m.span()
+            for m in re.finditer(r"[\w’'-]+", text)
+            if any(same_word(t, stem(m.group(0).lower())) for t in terms)
+        ]
 
     @property
     def strict(self) -> bool:
@@ -132,6 +155,7 @@ def analyse(question: str) -> Question:
             continue
         term = stem(word)
         weights[term] = max(weights.get(term, 0.0), informativeness(re.sub(r"['’]s$", "", word)))
+    groups = _anchor_groups(question)
     kind_word = re.search(r"\b(?i:which|what)\s+([a-z]+)\b", question)
     if kind_word and stem(kind_word.group(1)) in weights:
         # "Which groups ...?": the word names the kind of answer, it is no evidence for one.
@@ -139,7 +163,8 @@ def analyse(question: str) -> Question:
     return Question(
         text=question,
         weights=weights,
-        anchors=frozenset(_anchors(question)),
+        anchors=frozenset().union(*groups),
+        anchor_groups=tuple(groups),
         kind=question_kind(question),
         asked_names=frozenset(weights),
         asked_numbers=frozenset(numbers_in(question)),
@@ -169,22 +194,15 @@ def split_question(question: str) -> list[str]:
 
 
 def _pairs(question: str, weights: dict[str, float]) -> list[tuple[str, str]]:
-    """Words of one noun phrase of ``question``: "X of (the) Y", "Y's X" and "x y" (both lower
-    case, the second not a past participle), e.g. "president of Iran", "foreign minister".
-    """
+    """Words bound by a possessive in ``question``: "Iran's foreign (minister)"."""
     pairs = []
     for clause in re.split(r"[,;:?!()]", question):
-        tokens = [w for w in re.findall(r"[\w’'-]+", clause) if w.lower() not in ("the", "a", "an")]
-        for index, (a, b) in enumerate(itertools.pairwise(tokens)):
-            if b.lower() == "of" and index + 2 < len(tokens):
-                pair = (a, tokens[index + 2])
-            elif re.search(r"['’]s$", a) or (a.islower() and b.islower() and not b.endswith("ed")):
-                pair = (a, b)
-            else:
-                continue
-            x, y = (stem(w.lower()) for w in pair)
-            if x in weights and y in weights and x != y:
-                pairs.append((x, y))
+        tokens = re.findall(r"[\w’'-]+", clause)
+        for a, b in itertools.pairwise(tokens):
+            if re.search(r"['’]s$", a):
+                x, y = stem(a.lower()), stem(b.lower())
+                if x in weights and y in weights and x != y:
+                    pairs.append((x, y))
     return pairs
 
 
@@ -201,19 +219,32 @@ def _focus(question: str) -> tuple[str, ...]:
     return tuple(focus)
 
 
-def _anchors(question: str) -> set[str]:
-    """Lower-case words of the names (capitalised words) and numbers in ``question``."""
-    anchors = set()
+def _anchor_groups(question: str) -> list[frozenset[str]]:
+    """The names (runs of capitalised words) and numbers of ``question``, each as its words.
+
+    A name is found in a text when its rarest word is ("Shirley Strachan" by "Mr Strachan").
+    """
+    groups: list[set[str]] = []
+    last_end = -2
     for match in _CAPITALISED.finditer(question):
         token = match.group(0)
         first = match.start() == 0 or question[: match.start()].rstrip()[-1:] in "?.!"
         if first and (common_word(token) or is_stopword(token.lower())):
             continue
-        for word in words(token):
-            word = stem(word)
-            if (len(word) >= 2 and not is_stopword(word)) or word == "us":
-                anchors.add(word)
-    return anchors
+        found = {stem(w) for w in words(token) if (len(w) >= 2 and not is_stopword(w)) or w == "us"}
+        if not found:
+            continue
+        if groups and question[last_end : match.start()].strip() == "":
+            groups[-1] |= found
+        else:
+            groups.append(found)
+        last_end = match.end()
+    return [frozenset(g) for g in groups]
+
+
+def _rarest(group: frozenset[str]) -> str:
+    """The most informative word of a name: "strachan" of "Shirley Strachan"."""
+    return max(sorted(group), key=lambda w: (w.isdigit(), informativeness(w)))
 
 
 def _prefixes(text: str) -> tuple[set[str], set[str]]:
@@ -221,10 +252,5 @@ def _prefixes(text: str) -> tuple[set[str], set[str]]:
 
 
 def _has(term: str, present: tuple[set[str], set[str]]) -> bool:
-    """``term`` is one of the stems, or (4+ letters) begins one, or (5+) shares its first five."""
-    stems = present[0]
-    if term in stems:
-        return True
-    if len(term) < 4:
-        return False
-    return any(s.startswith(term) or (len(term) >= 5 and s[:5] == term[:5]) for s in stems)
+    """``term`` is one of the stems present, allowing a different ending (``same_word``)."""
+    return term in present[0] or any(same_word(term, s) for s in present[0])

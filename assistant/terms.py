@@ -94,20 +94,22 @@ def common_word(word: str) -> bool:
 
 
 def fuzzy_in(term: str, text: str) -> bool:
-    """``term`` (a word) occurs in ``text``, allowing a different ending.
-
-    Terms of four letters or more match words they begin (``Iraq`` matches ``Iraqi``); of five
-    or more, words sharing their first five letters (``assassinated``, ``assassination``).
-    Shorter terms (``US``) must match a whole word.
-    """
+    """``term`` (a word) occurs in ``text``, allowing a different ending (see ``same_word``)."""
     term = stem(term.lower())
-    for word in words(text):
-        word = stem(word)
-        if word == term or (len(term) >= 4 and word.startswith(term)):
-            return True
-        if len(term) >= 5 and word[:5] == term[:5]:
-            return True
-    return False
+    return any(same_word(term, stem(word)) for word in words(text))
+
+
+def same_word(a: str, b: str) -> bool:
+    """Stems ``a`` and ``b`` are one word: equal; or one begins the other and the shorter has
+    four letters or more (``iraq``, ``iraqi``); or both have five or more and share the first
+    five (``assassinat``, ``assassination``). Shorter words (``us``) must be equal.
+    """
+    if a == b:
+        return True
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 4 and long.startswith(short):
+        return True
+    return len(short) >= 5 and short[:5] == long[:5]
 
 
 def names_in(text: str) -> set[str]:
@@ -149,3 +151,22 @@ def kinds_in(text: str, question: object = None) -> set[str]:
 
 def numbers_in(text: str) -> set[str]:
     return {m.group(0).lower() for m in _NUMBER.finditer(text)}
+
+
+def answer_spans(text: str, kind: str | None, question: object = None) -> list[tuple[int, int]]:
+    """Character spans in ``text`` of possible answers of ``kind`` (names the question does
+    not mention, numbers, dates); empty for other kinds."""
+    asked: frozenset[str] = getattr(question, "asked_names", frozenset())
+    spans: list[tuple[int, int]] = []
+    if kind in ("name", "place"):
+        for match in _NAME.finditer(text):
+            new = [
+                w for w in words(match.group(0)) if not any(same_word(stem(w), a) for a in asked)
+            ]
+            if match.start() and new:
+                spans.append(match.span())
+    elif kind == "number":
+        spans = [m.span() for m in _NUMBER.finditer(text)]
+    elif kind == "date":
+        spans = [m.span() for m in _DATE.finditer(text)]
+    return spans
