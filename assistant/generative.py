@@ -98,9 +98,11 @@ class GenerativeAnswerer:
     def _fall_back(
         self, question: str, passages: list[Passage], draft: _Draft
     ) -> Iterator[str | Answer]:
+        count = f"{draft.generated} sentence" + ("" if draft.generated == 1 else "s")
         reason = draft.notice or (
-            f"None of the language model's {draft.generated} sentences was supported by the "
-            "source it cited."
+            f"The language model wrote {count}, none cited a retrieved passage that supports it."
+            if draft.generated
+            else "The language model wrote nothing."
         )
         notice = f"{reason} Showing the extractive answer instead."
         logger.info(notice)
