@@ -32,7 +32,7 @@ _KINDS = (
     (
         "number",
         r"\bhow (?:many|much|long|far|old|often|big|large|high)\b|\bby how much\b|"
-        r"\bwhat (?:is |was |are )?(?:the )?(?:\w+ )?(?:percentage|number|amount|total|toll|"
+        r"\bwhat (?:is |was |are )?(?:the )?(?:\w+ ){0,2}(?:percentage|number|amount|total|toll|"
         r"rate|age|score|price|cost|chance|proportion|share|size|figure)\b",
     ),
     (

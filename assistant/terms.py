@@ -29,6 +29,7 @@ _NUMBER_WORDS = (
     "dozens|half|third|quarter|first|second|twice|several|scores"
 )
 _NUMBER = re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\b", re.IGNORECASE)
+_YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
@@ -140,13 +141,18 @@ def kinds_in(text: str, question: object = None) -> set[str]:
     ]
     if new_names:
         kinds.update(("name", "place"))
-    if any(m.group(0).lower() not in asked_numbers for m in _NUMBER.finditer(text)):
+    if any(m.group(0).lower() not in asked_numbers for m in _quantities(text)):
         kinds.add("number")
     if _DATE.search(text):
         kinds.add("date")
     if _REASON.search(text):
         kinds.add("reason")
     return kinds
+
+
+def _quantities(text: str) -> list[re.Match[str]]:
+    """Numbers in ``text`` that count something: a bare year ("in 2026") is a date instead."""
+    return [m for m in _NUMBER.finditer(text) if not _YEAR.fullmatch(m.group(0))]
 
 
 def numbers_in(text: str) -> set[str]:
@@ -166,7 +172,7 @@ def answer_spans(text: str, kind: str | None, question: object = None) -> list[t
             if match.start() and new:
                 spans.append(match.span())
     elif kind == "number":
-        spans = [m.span() for m in _NUMBER.finditer(text)]
+        spans = [m.span() for m in _quantities(text)]
     elif kind == "date":
         spans = [m.span() for m in _DATE.finditer(text)]
     return spans
