@@ -51,7 +51,8 @@ class ExtractiveAnswerer:
     ``min_coverage`` is the weighted share of the question's informative words a sentence
     (with its passage) must contain; ``min_similarity`` the cosine similarity it must reach;
     ``max_sentences`` caps the answer; ``margin`` keeps further supported sentences scoring
-    close to the best one (lists: "Which groups ...?").
+    close to the best one, ``list_margin`` when the question asks for several ("Which groups
+    ...?"); ``coverage_weight`` weighs word coverage against cosine similarity.
 
     >>> answerer = ExtractiveAnswerer(embeddings)
     >>> answerer.answer("Who welcomed the deal?", passages).citations[0].quote
@@ -67,7 +68,9 @@ class ExtractiveAnswerer:
         margin: float = 0.0,
         max_embedded: int = 12,
         coverage_weight: float = 0.6,
+        list_margin: float = 0.1,
     ) -> None:
+        self.list_margin = list_margin
         self.coverage_weight = coverage_weight
         self.embeddings = embeddings
         self.min_similarity = min_similarity
@@ -96,7 +99,8 @@ class ExtractiveAnswerer:
             return []
         chosen = [best]
         for other in scored[1:]:
-            if len(chosen) >= self.max_sentences or other.score < best.score - self.margin:
+            margin = max(self.margin, self.list_margin) if question.plural else self.margin
+            if len(chosen) >= self.max_sentences or other.score < best.score - margin:
                 break
             if other.coverage >= best.coverage - 0.1:
                 chosen.append(other)

@@ -77,6 +77,7 @@ class Question:
     pairs: tuple[tuple[str, str], ...] = ()  # words of one phrase ("president", "iran")
     focus: tuple[str, ...] = ()  # what a "how many" question counts
     anchor_groups: tuple[frozenset[str], ...] = ()  # one per name or number
+    plural: bool = False  # asks for several ("Which groups ...?")
 
     def anchored_in(self, text: str) -> bool:
         """Every name and number of the question is in ``text`` (one word of it suffices)."""
@@ -159,7 +160,7 @@ def analyse(question: str) -> Question:
     kind_word = re.search(r"\b(?i:which|what)\s+([a-z]+)\b", question)
     if kind_word and stem(kind_word.group(1)) in weights:
         # "Which groups ...?": the word names the kind of answer, it is no evidence for one.
-        weights[stem(kind_word.group(1))] *= 0.3
+        del weights[stem(kind_word.group(1))]
     return Question(
         text=question,
         weights=weights,
@@ -170,6 +171,7 @@ def analyse(question: str) -> Question:
         asked_numbers=frozenset(numbers_in(question)),
         pairs=tuple(_pairs(question, weights)),
         focus=_focus(question),
+        plural=bool(kind_word and re.fullmatch(r"\w+[^s]s|people|staff", kind_word.group(1))),
     )
 
 

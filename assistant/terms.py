@@ -46,6 +46,8 @@ _REASON = re.compile(
     r"over|injury|illness|from)\b",
     re.IGNORECASE,
 )
+# "Iran-backed", "US-led": adjectives made from a name, not names of answers.
+_DERIVED = re.compile(r"[A-Z][\w’']*-[a-z][\w’'-]*")
 _NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:al-|de |bin |la |van )?[A-Z][\w’'-]*)*")
 
 
@@ -113,11 +115,21 @@ def same_word(a: str, b: str) -> bool:
     return len(short) >= 5 and short[:5] == long[:5]
 
 
+def _specific(name: str) -> bool:
+    """Whether a capitalised run can name an answer: not an adjective made from a name
+    ("Iran-backed") nor a lone title or institution word ("President", "Government")."""
+    if _DERIVED.fullmatch(name):
+        return False
+    return " " in name or informativeness(name.lower()) > 2.7
+
+
 def names_in(text: str) -> set[str]:
     """Capitalised names in ``text``; a sentence's first word only if it is not a common word."""
     names = set()
     for match in _NAME.finditer(text):
         name = match.group(0)
+        if not _specific(name):
+            continue
         first = name.split()[0]
         starts_sentence = match.start() == 0 or text[: match.start()].rstrip()[-1:] in '.!?"“'
         if starts_sentence and (common_word(first) or is_stopword(first.lower())):
@@ -166,6 +178,8 @@ def answer_spans(text: str, kind: str | None, question: object = None) -> list[t
     spans: list[tuple[int, int]] = []
     if kind in ("name", "place"):
         for match in _NAME.finditer(text):
+            if not _specific(match.group(0)):
+                continue
             new = [
                 w for w in words(match.group(0)) if not any(same_word(stem(w), a) for a in asked)
             ]
