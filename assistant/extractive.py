@@ -177,7 +177,10 @@ def _remember(text: str, vector: list[float]) -> None:
     _SENTENCE_CACHE[text] = tuple(vector)
 
 
-_PRONOUN = re.compile(r"\b(?:he|she|his|her|him|they|their|them|it|its)\b", re.IGNORECASE)
+# A sentence opening with a pronoun refers back: "It reportedly followed ... he held ...".
+_PRONOUN = re.compile(
+    r"^\W*(?:\w+\s+){0,2}(?:he|she|his|her|him|they|their|them|it|its)\b", re.IGNORECASE
+)
 
 
 def _anchored(question: Question, nearby: str, article: str, sentence: str) -> bool:

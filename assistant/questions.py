@@ -196,15 +196,25 @@ def split_question(question: str) -> list[str]:
 
 
 def _pairs(question: str, weights: dict[str, float]) -> list[tuple[str, str]]:
-    """Words bound by a possessive in ``question``: "Iran's foreign (minister)"."""
+    """Words bound in ``question`` by a possessive ("Iran's foreign") or by "of" between a
+    word and a one-word name ("president of Iran"): a sentence naming both far apart speaks of
+    something else."""
     pairs = []
     for clause in re.split(r"[,;:?!()]", question):
         tokens = re.findall(r"[\w’'-]+", clause)
-        for a, b in itertools.pairwise(tokens):
-            if re.search(r"['’]s$", a):
-                x, y = stem(a.lower()), stem(b.lower())
-                if x in weights and y in weights and x != y:
-                    pairs.append((x, y))
+        for index, (a, b) in enumerate(itertools.pairwise(tokens)):
+            after = tokens[index + 2 : index + 4]
+            if b == "of" and a.islower() and after[:1] and after[0][:1].isupper():
+                if len(after) > 1 and after[1][:1].isupper():
+                    continue
+                pair = (a, after[0])
+            elif re.search(r"['’]s$", a):
+                pair = (a, b)
+            else:
+                continue
+            x, y = (stem(w.lower()) for w in pair)
+            if x in weights and y in weights and x != y:
+                pairs.append((x, y))
     return pairs
 
 

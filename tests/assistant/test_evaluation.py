@@ -28,10 +28,10 @@ SEED_GOLD = ROOT / "data" / "gold" / "seed.jsonl"
 LEE_GOLD = ROOT / "data" / "gold" / "lee.jsonl"
 # The regression guard: what the grounded answerer scores on the seed set (see README).
 THRESHOLDS = {
-    "key_fact_recall": 0.85,
-    "evidence_recall_at_k": 0.95,
-    "citation_precision": 0.85,
-    "refusal_accuracy": 0.85,
+    "key_fact_recall": 0.9,
+    "evidence_recall_at_k": 0.9,
+    "citation_precision": 0.9,
+    "refusal_accuracy": 0.9,
 }
 
 
