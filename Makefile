@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint
+.PHONY: install run test lint eval
 
 install: $(STAMP)
 
@@ -22,6 +22,14 @@ run: install
 
 test: install
 	$(PY) -m pytest
+
+# Both gold sets against fresh stores in build/eval; reports in build/eval/*-report.
+eval: install
+	rm -rf build/eval
+	$(VENV)/bin/newsdesk --store build/eval/seed ingest data/articles --no-progress
+	$(VENV)/bin/newsdesk --store build/eval/seed eval data/gold/seed.jsonl --out build/eval/seed-report
+	$(PY) bench/lee_corpus.py --store build/eval/lee
+	$(VENV)/bin/newsdesk --store build/eval/lee eval data/gold/lee.jsonl --out build/eval/lee-report
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -263,7 +263,7 @@ def draw_report(report: EvalReport, path: Path) -> None:
     bars.set_title(f"quality (n={report.metrics['n']:.0f}, k={report.k})")
     bars.legend(loc="lower right")
     for y, value in enumerate(values):
-        bars.text(min(value, 0.9) + 0.01, y, f"{value:.2f}", va="center", color="white")
+        bars.text(max(value - 0.02, 0.1), y, f"{value:.2f}", va="center", ha="right", color="white")
     hist.hist([r.latency_ms for r in report.results], bins=20, color="#228833")
     for q, style in ((50, "-"), (95, "--")):
         hist.axvline(
