@@ -55,16 +55,18 @@ class KeywordIndex:
     ) -> list[tuple[str, float]]:
         """The ``k`` best ``(chunk_id, score)`` for ``query``, only ``allowed_ids`` if given."""
         self.refresh()
-        tokens = [t for t in content_tokens(query) if self._model and t in self._model.vocab_dict]
-        if not tokens or not self._ids:
+        with self._lock:  # a consistent pair, never one half of a rebuild
+            ids, model = self._ids, self._model
+        tokens = [t for t in content_tokens(query) if model and t in model.vocab_dict]
+        if not tokens or not ids:
             return []
-        scores = np.asarray(self._model.get_scores(tokens))
+        scores = np.asarray(model.get_scores(tokens))
         order = np.argsort(-scores)
-        hits = []
+        hits: list[tuple[str, float]] = []
         for position in order:
             if scores[position] <= 0 or len(hits) >= k:
                 break
-            chunk_id = self._ids[position]
+            chunk_id = ids[position]
             if allowed_ids is None or chunk_id in allowed_ids:
                 hits.append((chunk_id, float(scores[position])))
         return hits
@@ -90,8 +92,8 @@ class KeywordIndex:
     def _build(self, ids: list[str], fingerprint: str) -> None:
         began = time.perf_counter()
         texts = _documents(self.collection, ids)
-        self._ids, self._fingerprint = ids, fingerprint
-        self._model = _index([content_tokens(t) for t in texts]) if ids else None
+        model = _index([content_tokens(t) for t in texts]) if ids else None
+        self._ids, self._fingerprint, self._model = ids, fingerprint, model
         logger.info(
             "BM25 index of %d chunks built in %.2f s", len(ids), time.perf_counter() - began
         )

@@ -77,16 +77,16 @@ class NewsRetriever(BaseRetriever):
         missing = [chunk_id for chunk_id, _ in keyword if chunk_id not in by_id]
         if missing:
             by_id.update(self._fetch(missing))
-        fused = []
+        dense_ids = {p.chunk_id for p in dense}
+        fused: list[Passage] = []
         for chunk_id in sorted(scores, key=lambda i: scores[i], reverse=True):
-            passage = by_id.get(chunk_id)
-            if passage is not None:
-                metadata = {**passage.metadata, "dense_score": passage.score}
-                if chunk_id not in {p.chunk_id for p in dense}:
-                    metadata.pop("dense_score")
-                fused.append(
-                    passage.model_copy(update={"score": scores[chunk_id], "metadata": metadata})
-                )
+            found = by_id.get(chunk_id)
+            if found is None:  # deleted between the two searches
+                continue
+            metadata = dict(found.metadata)
+            if chunk_id in dense_ids:
+                metadata["dense_score"] = found.score
+            fused.append(found.model_copy(update={"score": scores[chunk_id], "metadata": metadata}))
         return fused
 
     def _fetch(self, ids: list[str]) -> dict[str, Passage]:

@@ -147,7 +147,7 @@ def kinds_in(text: str, question: object = None) -> set[str]:
     """
     asked_names: frozenset[str] = getattr(question, "asked_names", frozenset())
     asked_numbers: frozenset[str] = getattr(question, "asked_numbers", frozenset())
-    kinds = set()
+    kinds: set[str] = set()
     new_names = [
         n for n in names_in(text) if not all(stem(w) in asked_names for w in words(n)) and words(n)
     ]
