@@ -34,7 +34,30 @@ def render_sources(answer: Answer) -> str:
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
-    """The chat page bound to ``assistant``; also exposes ``/ask`` for ``gradio_client``."""
+    """The page bound to ``assistant``: a Chat tab and an Ingest tab.
+
+    Also exposes ``/chat``, ``/ask`` and ``/ingest`` for ``gradio_client``.
+    """
+
+    def ask(question: str) -> tuple[str, str]:
+        answer = _ask(assistant, question, [])
+        return chat_text(answer), render_sources(answer)
+
+    with gr.Blocks(title="newsdesk") as demo:
+        gr.Markdown(
+            "## newsdesk\nAsk about the ingested news articles; every answer cites its passages."
+        )
+        with gr.Tabs():
+            with gr.Tab("Chat", elem_id="chat-tab"):
+                _chat_tab(assistant, demo)
+            with gr.Tab("Ingest", elem_id="ingest-tab"):
+                _ingest_tab(assistant)
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def _chat_tab(assistant: Assistant, demo: gr.Blocks) -> None:
+    """The chat, its examples and filters, and the sources panel beside it."""
 
     def respond(
         message: str,
@@ -55,69 +78,62 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             text += item
             yield "", [*turn, {"role": "assistant", "content": text}], gr.skip()
 
-    def ask(question: str) -> tuple[str, str]:
-        answer = _ask(assistant, question, [])
-        return chat_text(answer), render_sources(answer)
-
-    with gr.Blocks(title="newsdesk") as demo:
-        gr.Markdown(
-            "## newsdesk\nAsk about the ingested news articles; every answer cites its passages."
-        )
-        with gr.Row():
-            with gr.Column(scale=3):
-                chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat")
-                question = gr.Textbox(
-                    placeholder="Ask a question about the articles…",
-                    show_label=False,
-                    elem_id="question",
-                    submit_btn=True,
+    with gr.Row():
+        with gr.Column(scale=3):
+            chatbot = gr.Chatbot(label="Chat", height=480, elem_id="chat")
+            question = gr.Textbox(
+                placeholder="Ask a question about the articles…",
+                show_label=False,
+                elem_id="question",
+                submit_btn=True,
+            )
+            gr.Examples(EXAMPLES, inputs=question)
+            with gr.Accordion("Filters", open=False):
+                source_filter = gr.Dropdown(
+                    choices=_source_choices(assistant),
+                    multiselect=True,
+                    label="Sources (none: all)",
+                    elem_id="filter-sources",
                 )
-                gr.Examples(EXAMPLES, inputs=question)
-                with gr.Accordion("Filters", open=False):
-                    source_filter = gr.Dropdown(
-                        choices=_source_choices(assistant),
-                        multiselect=True,
-                        label="Sources (none: all)",
-                        elem_id="filter-sources",
-                    )
-                    with gr.Row():
-                        date_from = gr.Textbox("", label="Published from (YYYY-MM-DD)")
-                        date_to = gr.Textbox("", label="Published to (YYYY-MM-DD)")
-            with gr.Column(scale=2):
-                gr.Markdown("### Sources")
-                sources = gr.Markdown(NO_SOURCES, elem_id="sources")
-        question.submit(
-            respond,
-            [question, chatbot, source_filter, date_from, date_to],
-            [question, chatbot, sources],
-            api_name="chat",
-        )
-        demo.load(lambda: gr.Dropdown(choices=_source_choices(assistant)), None, source_filter)
-        gr.api(ask, api_name="ask")
-        with gr.Tab("Ingest", elem_id="ingest-tab"):
-            uploads = gr.File(
-                label="News files (.txt, .md, .html, .jsonl, .xml feeds)",
-                file_count="multiple",
-                type="filepath",
-                elem_id="ingest-files",
-            )
-            urls = gr.Textbox(
-                label="URLs of articles or RSS/Atom feeds (one per line)",
-                lines=3,
-                elem_id="ingest-urls",
-            )
-            ingest_button = gr.Button("Ingest", variant="primary", elem_id="ingest-button")
-            ingest_result = gr.Markdown("", elem_id="ingest-result")
+                with gr.Row():
+                    date_from = gr.Textbox("", label="Published from (YYYY-MM-DD)")
+                    date_to = gr.Textbox("", label="Published to (YYYY-MM-DD)")
+        with gr.Column(scale=2):
+            gr.Markdown("### Sources")
+            sources = gr.Markdown(NO_SOURCES, elem_id="sources")
+    question.submit(
+        respond,
+        [question, chatbot, source_filter, date_from, date_to],
+        [question, chatbot, sources],
+        api_name="chat",
+    )
+    demo.load(lambda: gr.Dropdown(choices=_source_choices(assistant)), None, source_filter)
 
-            def run_ingest(
-                files: list[str] | None,
-                url_text: str,
-                progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's own idiom)
-            ) -> str:
-                return ingest_sources(assistant, files, url_text, progress=progress)
 
-            ingest_button.click(run_ingest, [uploads, urls], ingest_result, api_name="ingest")
-    return demo
+def _ingest_tab(assistant: Assistant) -> None:
+    """Uploads and URLs, ingested with a progress bar and a result per source."""
+    uploads = gr.File(
+        label="News files (.txt, .md, .html, .jsonl, .xml feeds)",
+        file_count="multiple",
+        type="filepath",
+        elem_id="ingest-files",
+    )
+    urls = gr.Textbox(
+        label="URLs of articles or RSS/Atom feeds (one per line)",
+        lines=3,
+        elem_id="ingest-urls",
+    )
+    ingest_button = gr.Button("Ingest", variant="primary", elem_id="ingest-button")
+    ingest_result = gr.Markdown("", elem_id="ingest-result")
+
+    def run_ingest(
+        files: list[str] | None,
+        url_text: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's own idiom)
+    ) -> str:
+        return ingest_sources(assistant, files, url_text, progress=progress)
+
+    ingest_button.click(run_ingest, [uploads, urls], ingest_result, api_name="ingest")
 
 
 def make_filters(
