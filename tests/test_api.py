@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,18 +21,13 @@ from assistant.factory import open_store
 from assistant.models import Article
 from ingest.pipeline import index_articles
 from tests.conftest import SEED, ingest
+from tests.servers import free_port
 
 TOKEN = "test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 BOTH = {"tram-approved", "tram-cancelled"}
 HTTP = httpx.Client(timeout=120)  # the first answers load the model on a busy 2-core machine
 TRAM_QUESTION = "What did the Bellwood council decide about the tram line?"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def dated_article(article_id: str, text: str, published: str) -> Article:

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,7 +17,8 @@ from app import create_server
 from assistant import Assistant, Settings, StoreUnavailableError
 from assistant.factory import open_store
 from tests.conftest import ROOT, SEED
-from tests.test_api import Served, free_port
+from tests.servers import free_port, running
+from tests.test_api import Served
 
 CHROMA = Path(sys.executable).with_name("chroma")
 NEW_ARTICLE = (
@@ -33,26 +33,19 @@ def chroma_server(data: Path) -> Iterator[str]:
     """``chroma run`` storing in ``data`` on a free loopback port; yields its URL."""
     port = free_port()
     data.mkdir(parents=True, exist_ok=True)
-    log = (data / "server.log").open("wb")
     command = [CHROMA, "run", "--path", data / "db", "--host", "127.0.0.1", "--port", str(port)]
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"chroma run did not start within 60 s; see {data}/server.log")
-            time.sleep(0.3)
+    with (
+        (data / "server.log").open("wb") as log,
+        running(
+            command,
+            probe=f"{url}/api/v2/heartbeat",
+            what=f"chroma run (log: {data}/server.log)",
+            timeout=60,
+            log=log,
+        ),
+    ):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.fixture(scope="module")

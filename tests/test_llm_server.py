@@ -7,15 +7,10 @@ every shown sentence cites a retrieved passage, inventions stay out, nothing han
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pytest
 from langchain_core.language_models import BaseChatModel
 from langchain_tests.integration_tests import ChatModelIntegrationTests
@@ -24,60 +19,34 @@ from assistant import Answer, Assistant, Settings
 from assistant.extractive import REFUSAL
 from assistant.llm import LlamaCppChatModel
 from assistant.models import Passage
-from tests.conftest import ROOT
+from tests.servers import app_server, free_port, running
 
 llama_cpp = pytest.importorskip(
     "llama_cpp.server.app", reason="llama-cpp-python[server] is not installed (extra: llm)"
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(url: str, process: subprocess.Popen[bytes], what: str) -> None:
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{what} exited with status {process.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    pytest.fail(f"{what} did not start within 180 s")
-
-
 @pytest.fixture(scope="session")
 def llm_url() -> Iterator[str]:
     from assistant.factory import bundled_gguf_path
 
-    port = _free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            bundled_gguf_path(),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/v1/models", process, "llama_cpp.server")
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        bundled_gguf_path(),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "4096",
+    ]
+    probe = f"http://127.0.0.1:{port}/v1/models"
+    with running(command, probe=probe, what="llama_cpp.server", timeout=180):
         yield f"http://127.0.0.1:{port}/v1"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 @pytest.fixture(scope="module")
@@ -165,32 +134,18 @@ def test_chat_app_streams_the_answer_from_the_real_server(
 ) -> None:
     from gradio_client import Client
 
-    port = _free_port()
-    env = {
-        **os.environ,
-        "NEWSDESK_STORE": str(seed_settings.store),
-        "NEWSDESK_PORT": str(port),
+    settings = {
         "NEWSDESK_ANSWERER": "openai",
         "NEWSDESK_LLM_BASE_URL": llm_url,
         "NEWSDESK_LLM_TIMEOUT": "120",
     }
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        _wait_for(f"http://127.0.0.1:{port}/", process, "the Gradio app")
-        client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+    with app_server(seed_settings.store, **settings) as url:
+        client = Client(url, verbose=False)
         job = client.submit("Which groups reject the withdrawal?", [], api_name="/chat")
         _, history, sources = job.result(timeout=300)
         assert len(job.outputs()) > 1  # the chat received the answer in several updates
         assert [m["role"] for m in history] == ["user", "assistant"]
         assert "**[1]**" in sources
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_in_process_llamacpp_model_serves_concurrent_callers(seed_settings: Settings) -> None:

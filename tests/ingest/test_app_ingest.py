@@ -2,54 +2,20 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from gradio_client import Client, handle_file
 
-from tests.conftest import ROOT
 from tests.ingest.conftest import ARTICLE_HTML
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.servers import app_server as run_app
 
 
 @pytest.fixture
 def app_server(tmp_path: Path) -> Iterator[str]:
-    port, store = _free_port(), tmp_path / "store"
-    env = {**os.environ, "NEWSDESK_STORE": str(store), "NEWSDESK_PORT": str(port)}
-    env.pop("NEWSDESK_API_TOKEN", None)
-    process = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(url, timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the Gradio app did not start within 120 s")
+    with run_app(tmp_path / "store") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
 
 
 def test_ingest_tab_reports_each_upload_and_reupload_is_unchanged(
