@@ -41,6 +41,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `newsdesk list | head`: the reader left, nothing to report
+        sys.stderr.close()
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,7 +146,7 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
             flag = "" if record.complete else "  (incomplete: run ingest again)"
             print(f"{record.article_id}\t{record.chunks} chunks\t{record.title}{flag}")
     if not args.json:
-        print(f"{len(records)} articles", file=sys.stderr)
+        print(f"{len(records)} article{'' if len(records) == 1 else 's'}", file=sys.stderr)
     return 0
 
 

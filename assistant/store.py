@@ -136,12 +136,6 @@ class NewsStore:
             )
         ]
 
-    def _article_metadatas(self, article_id: str) -> list[dict[str, Any]]:
-        result = self._call(
-            self.collection.get, where={"article_id": article_id}, include=["metadatas"]
-        )
-        return list(result["metadatas"] or [])
-
     def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
         try:
             return method(*args, **kwargs)
