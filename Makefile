@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test lint eval
+.PHONY: install run test lint eval bench
 
 install: $(STAMP)
 
@@ -30,6 +30,13 @@ eval: install
 	$(VENV)/bin/newsdesk --store build/eval/seed eval data/gold/seed.jsonl --out build/eval/seed-report
 	$(PY) bench/lee_corpus.py --store build/eval/lee
 	$(VENV)/bin/newsdesk --store build/eval/lee eval data/gold/lee.jsonl --out build/eval/lee-report
+
+# Ingest speed (Lee corpus, against raw encode and the LangChain tutorial pipeline) and load.
+bench: install
+	$(PY) -m pip install --quiet -e ".[dev,llm,bench]"
+	mkdir -p build/bench
+	$(PY) bench/ingest.py --report build/bench/ingest-report.json
+	$(PY) bench/load.py --report build/bench/load-report.json
 
 lint: install
 	$(VENV)/bin/ruff check .
