@@ -102,12 +102,46 @@ def fuzzy_in(term: str, text: str) -> bool:
     return any(same_word(term, stem(word)) for word in words(text))
 
 
+# Irregular English word forms, each family as its base form first: the forms suffix
+# stripping cannot join ("died", "dead", "death"; "held", "hold"). General English morphology
+# (irregular verbs and the nouns and adjectives most often made from them), not a synonym list.
+_FAMILY_TEXT = """
+    die died dies dying dead death deaths | hold held | win won | lose lost loss losses
+    leave left | take took taken | give gave given | go went gone | come came
+    become became | buy bought | sell sold | fall fell fallen | rise rose risen
+    fight fought | flee fled | seek sought | meet met | send sent | spend spent | build built
+    strike struck | shoot shot | steal stole stolen | begin began begun | bring brought
+    catch caught | teach taught | keep kept | lead led | feel felt | run ran
+    write wrote written | drive drove driven | choose chose chosen | speak spoke spoken
+    break broke broken | freeze froze frozen | hide hid hidden | bear bore born
+    grow grew grown | know knew known | throw threw thrown | fly flew flown
+    draw drew drawn | show shown | sink sank sunk | sing sang sung | stand stood
+    understand understood | sit sat | lay laid | pay paid | wake woke woken | wear wore worn
+    tear tore torn | swear swore sworn | forget forgot forgotten | get got gotten
+    eat ate eaten | feed fed | bleed bled | hang hung | lend lent | bend bent
+    mean meant | deal dealt | dig dug | stick stuck | swing swung | sweep swept | sleep slept
+    hear heard | ride rode ridden | shake shook shaken | forgive forgave forgiven
+    overcome overcame | withdraw withdrew withdrawn | uphold upheld | overthrow overthrew
+    overthrown | arise arose arisen | forbid forbade forbidden | think thought | slide slid
+    spin spun | slay slew slain | weave wove woven
+"""
+_FAMILY = {form: family.split()[0] for family in _FAMILY_TEXT.split("|") for form in family.split()}
+
+
+@lru_cache(maxsize=65536)
+def lemma(word: str) -> str:
+    """The base form of an irregular word form (``died`` -> ``die``, ``held`` -> ``hold``);
+    ``word`` itself otherwise."""
+    return _FAMILY.get(word, word)
+
+
 def same_word(a: str, b: str) -> bool:
     """Stems ``a`` and ``b`` are one word: equal; or one begins the other and the shorter has
     four letters or more (``iraq``, ``iraqi``); or both have five or more and share the first
-    five (``assassinat``, ``assassination``). Shorter words (``us``) must be equal.
+    five (``assassinat``, ``assassination``); or they are irregular forms of one word (``died``,
+    ``dead``; see ``lemma``). Shorter words (``us``) must be equal.
     """
-    if a == b:
+    if a == b or lemma(a) == lemma(b):
         return True
     short, long = sorted((a, b), key=len)
     if len(short) >= 4 and long.startswith(short):
@@ -149,7 +183,9 @@ def kinds_in(text: str, question: object = None) -> set[str]:
     asked_numbers: frozenset[str] = getattr(question, "asked_numbers", frozenset())
     kinds: set[str] = set()
     new_names = [
-        n for n in names_in(text) if not all(stem(w) in asked_names for w in words(n)) and words(n)
+        n
+        for n in names_in(text)
+        if words(n) and not all(_asked(stem(w), asked_names) for w in words(n))
     ]
     if new_names:
         kinds.update(("name", "place"))
@@ -160,6 +196,11 @@ def kinds_in(text: str, question: object = None) -> set[str]:
     if _REASON.search(text):
         kinds.add("reason")
     return kinds
+
+
+def _asked(term: str, asked: frozenset[str]) -> bool:
+    """``term`` is a word the question asks with, in any form (``haitian`` for ``haiti``)."""
+    return term in asked or any(same_word(term, a) for a in asked)
 
 
 def _quantities(text: str) -> list[re.Match[str]]:

@@ -8,7 +8,7 @@ from assistant import Passage
 from assistant.embeddings import SentenceEmbeddings
 from assistant.extractive import REFUSAL, ExtractiveAnswerer
 from assistant.questions import analyse, question_kind, split_question
-from assistant.terms import content_terms, kinds_in
+from assistant.terms import content_terms, kinds_in, same_word, stem
 
 STORY = (
     "The Riverside council approved the new bridge on Tuesday. Mayor Helen Park said the "
@@ -124,3 +124,40 @@ def test_citation_offsets_point_into_the_passage(
     answer = answerer.answer("When will the new bridge open?", passages)
     citation = answer.citations[0]
     assert STORY[citation.start : citation.end] == citation.quote
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "same"),
+    [
+        ("died", "dead", True),  # irregular forms of one word
+        ("death", "dying", True),
+        ("held", "hold", True),
+        ("withdrew", "withdrawal", True),
+        ("iraq", "iraqi", True),  # a longer ending, as before
+        ("die", "diet", False),  # short words must still be equal or of one family
+        ("held", "help", False),
+    ],
+)
+def test_same_word_joins_irregular_forms(a: str, b: str, same: bool) -> None:
+    assert same_word(stem(a), stem(b)) is same
+
+
+def test_a_form_of_a_name_the_question_mentions_is_no_new_name() -> None:
+    question = analyse("Whose residence did the rebels storm in Haiti?")
+    assert "name" not in kinds_in("Rebels stormed the palace in the Haitian capital.", question)
+    assert "name" in kinds_in("They stormed the home of President Aristide.", question)
+
+
+def test_a_count_is_found_under_another_form_of_the_question_word(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    crash = Passage(
+        chunk_id="c3",
+        article_id="crash",
+        title="Bus crash",
+        text="A bus crashed on the coast road near Lorne. The crash left at least 12 dead.",
+        score=1,
+    )
+    answer = answerer.answer("How many people died in the bus crash near Lorne?", [crash])
+    assert not answer.refused
+    assert "12 dead" in answer.answer
