@@ -5,7 +5,7 @@ collection changes: its chunk count is compared on every search (one cheap call)
 of all chunk ids at most every ``recheck_seconds`` (chunk ids hash their text, so a replaced
 article changes them even when the count stays the same)::
 
-    index = KeywordIndex(store.collection, directory=Path(".newsdesk/bm25"))
+    index = KeywordIndex(store, directory=Path(".newsdesk/bm25"))
     hits = index.search("Who welcomed the withdrawal?", k=20)  # [(chunk_id, score), ...]
 """
 
@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from .store import NewsStore
 from .terms import content_tokens
 
 logger = logging.getLogger(__name__)
@@ -31,16 +32,16 @@ _META = "newsdesk-bm25.json"
 
 
 class KeywordIndex:
-    """BM25 search over the chunks of ``collection``, kept current with it.
+    """BM25 search over the chunks of ``store``, kept current with it.
 
     ``directory`` (optional) is where the index is saved and loaded from; without one the
     index lives in memory only (e.g. when the store is a Chroma server).
     """
 
     def __init__(
-        self, collection: Any, *, directory: Path | None = None, recheck_seconds: float = 5.0
+        self, store: NewsStore, *, directory: Path | None = None, recheck_seconds: float = 5.0
     ) -> None:
-        self.collection = collection
+        self.store = store
         self.directory = directory
         self.recheck_seconds = recheck_seconds
         self._lock = threading.Lock()
@@ -77,11 +78,11 @@ class KeywordIndex:
             if not self._loaded:
                 self._loaded = True
                 self._load()
-            count = int(self.collection.count())
+            count = self.store.count()
             due = time.monotonic() - self._checked_at >= self.recheck_seconds
             if not force and count == len(self._ids) and not due:
                 return False
-            ids = sorted(self.collection.get(include=[])["ids"])
+            ids = sorted(self.store.chunk_ids())
             self._checked_at = time.monotonic()
             fingerprint = fingerprint_ids(ids)
             if not force and fingerprint == self._fingerprint:
@@ -91,7 +92,8 @@ class KeywordIndex:
 
     def _build(self, ids: list[str], fingerprint: str) -> None:
         began = time.perf_counter()
-        texts = _documents(self.collection, ids)
+        passages = self.store.passages(ids)
+        texts = [passages[i].text if i in passages else "" for i in ids]
         model = _index([content_tokens(t) for t in texts]) if ids else None
         self._ids, self._fingerprint, self._model = ids, fingerprint, model
         logger.info(
@@ -131,16 +133,6 @@ class KeywordIndex:
 def fingerprint_ids(ids: Sequence[str]) -> str:
     """A short hash of the sorted chunk ids: it changes whenever any chunk is added or replaced."""
     return hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
-
-
-def _documents(collection: Any, ids: list[str], batch: int = 2000) -> list[str]:
-    texts: list[str] = []
-    for begin in range(0, len(ids), batch):
-        part = ids[begin : begin + batch]
-        result = collection.get(ids=part, include=["documents"])
-        by_id = dict(zip(result["ids"], result["documents"] or [], strict=True))
-        texts.extend(by_id.get(i) or "" for i in part)
-    return texts
 
 
 def _index(corpus: list[list[str]]) -> Any:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
@@ -22,7 +21,7 @@ from .generative import GenerativeAnswerer, make_answerer, stream_answer
 from .models import Answer, Passage
 from .retrieval import NewsRetriever
 from .settings import Settings
-from .store import NewsStore
+from .store import NewsStore, iso_timestamp
 
 logger = logging.getLogger(__name__)
 NO_MATCH = "No ingested article matches the filters; widen or clear them."
@@ -54,12 +53,11 @@ class Assistant:
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
         """Build from ``settings`` (default: the environment), with fields overridden by name."""
-        from .factory import make_chat_model, open_store
+        from .factory import make_chat_model, make_retriever, open_store
 
         settings = (settings or Settings()).model_copy(update=overrides)
         store = open_store(settings)
-        index_dir = None if settings.chroma_url else settings.store / "bm25"
-        retriever = NewsRetriever(store=store, k=settings.k, index_dir=index_dir)
+        retriever = make_retriever(settings, store)
         model = make_chat_model(settings)
         answerer = make_answerer(
             model,
@@ -189,13 +187,9 @@ def _filter_timestamp(name: str, value: Any, *, end_of_day: bool) -> int:
     """Epoch seconds of an ISO date or time; a bare date ``published_to`` covers that whole day."""
     text = str(value).strip()
     try:
-        moment = datetime.fromisoformat(text)
+        timestamp = iso_timestamp(text)
     except ValueError as error:
         raise QuestionError(
             f"Filter {name} must be an ISO 8601 date such as 2024-05-31; got '{text}'."
         ) from error
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    if end_of_day and len(text) == 10:
-        moment += timedelta(days=1, seconds=-1)
-    return int(moment.timestamp())
+    return timestamp + 86_399 if end_of_day and len(text) == 10 else timestamp

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from .embeddings import SentenceEmbeddings
 from .errors import BackendError, StoreUnavailableError
+from .retrieval import NewsRetriever
 from .settings import Settings
 from .store import NewsStore
 
@@ -86,6 +87,13 @@ def open_store(settings: Settings, *, client: Any = None) -> NewsStore:
             f"'{settings.collection}' ({error}). Check the server, or NEWSDESK_CHROMA_URL."
         ) from error
     return NewsStore(collection, make_embeddings(settings))
+
+
+def make_retriever(settings: Settings, store: NewsStore) -> NewsRetriever:
+    """Hybrid retrieval over ``store``; the BM25 index is saved beside an embedded store only
+    (with a Chroma server nothing is kept on local disk)."""
+    index_dir = None if settings.chroma_url else settings.store / "bm25"
+    return NewsRetriever(store=store, k=settings.k, index_dir=index_dir)
 
 
 def make_chat_model(settings: Settings) -> Any:

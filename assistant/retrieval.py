@@ -21,7 +21,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from .bm25 import KeywordIndex
 from .models import Passage
-from .store import NewsStore, passage_from_record
+from .store import NewsStore
 from .terms import content_terms
 
 logger = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ class NewsRetriever(BaseRetriever):
     @property
     def keyword_index(self) -> KeywordIndex:
         if self._index is None:
-            self._index = KeywordIndex(self.store.collection, directory=self.index_dir)
+            self._index = KeywordIndex(self.store, directory=self.index_dir)
         return self._index
 
     def retrieve(
@@ -63,7 +63,7 @@ class NewsRetriever(BaseRetriever):
             return dedupe(dense)[:k]
         allowed = None
         if where is not None:
-            allowed = set(self.store.collection.get(where=where, include=[])["ids"])
+            allowed = set(self.store.chunk_ids(where))
         keyword = self.keyword_index.search(query, k=n, allowed_ids=allowed)
         return dedupe(self._fuse(dense, keyword))[:k]
 
@@ -76,7 +76,7 @@ class NewsRetriever(BaseRetriever):
         by_id = {p.chunk_id: p for p in dense}
         missing = [chunk_id for chunk_id, _ in keyword if chunk_id not in by_id]
         if missing:
-            by_id.update(self._fetch(missing))
+            by_id.update(self.store.passages(missing))
         dense_ids = {p.chunk_id for p in dense}
         fused: list[Passage] = []
         for chunk_id in sorted(scores, key=lambda i: scores[i], reverse=True):
@@ -88,15 +88,6 @@ class NewsRetriever(BaseRetriever):
                 metadata["dense_score"] = found.score
             fused.append(found.model_copy(update={"score": scores[chunk_id], "metadata": metadata}))
         return fused
-
-    def _fetch(self, ids: list[str]) -> dict[str, Passage]:
-        result = self.store.collection.get(ids=ids, include=["documents", "metadatas"])
-        return {
-            chunk_id: passage_from_record(chunk_id, text, metadata, score=0.0)
-            for chunk_id, text, metadata in zip(
-                result["ids"], result["documents"], result["metadatas"], strict=True
-            )
-        }
 
     def _get_relevant_documents(
         self, query: str, *, run_manager: CallbackManagerForRetrieverRun, **kwargs: Any

@@ -114,6 +114,25 @@ class NewsStore:
             key=lambda r: (r.title.lower(), r.article_id),
         )
 
+    def chunk_ids(self, where: dict[str, Any] | None = None) -> list[str]:
+        """Ids of every chunk, or of those matching a Chroma ``where`` filter."""
+        return list(self._call(self.collection.get, where=where, include=[])["ids"])
+
+    def passages(self, ids: Sequence[str]) -> dict[str, Passage]:
+        """The chunks ``ids`` as passages (score 0), by id; ids no longer stored are absent."""
+        by_id: dict[str, Passage] = {}
+        for begin in range(0, len(ids), 2000):
+            result = self._call(
+                self.collection.get,
+                ids=list(ids[begin : begin + 2000]),
+                include=["documents", "metadatas"],
+            )
+            for chunk_id, text, metadata in zip(
+                result["ids"], result["documents"], result["metadatas"], strict=True
+            ):
+                by_id[chunk_id] = passage_from_record(chunk_id, text or "", metadata, score=0.0)
+        return by_id
+
     def query(
         self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
     ) -> list[Passage]:
@@ -170,16 +189,24 @@ def chunk_metadata(article: Article, chunk: Chunk, *, n_chunks: int) -> dict[str
     return metadata
 
 
-def published_timestamp(published: str) -> int | None:
-    """Seconds since the epoch of an ISO 8601 date or time (UTC when no zone is given)."""
-    try:
-        moment = datetime.fromisoformat(published.strip())
-    except ValueError:
-        logger.warning("published date %r is not ISO 8601; no published_ts stored", published)
-        return None
+def iso_timestamp(text: str) -> int:
+    """Seconds since the epoch of an ISO 8601 date or time (UTC when no zone is given).
+
+    Raises ``ValueError`` for text that is not ISO 8601.
+    """
+    moment = datetime.fromisoformat(text.strip())
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return int(moment.timestamp())
+
+
+def published_timestamp(published: str) -> int | None:
+    """``iso_timestamp`` of an article's date, or ``None`` (logged) when it is not ISO 8601."""
+    try:
+        return iso_timestamp(published)
+    except ValueError:
+        logger.warning("published date %r is not ISO 8601; no published_ts stored", published)
+        return None
 
 
 def _status(article: Article, metadatas: list[dict[str, Any]]) -> str:

@@ -60,7 +60,7 @@ def test_index_notices_new_articles_and_is_not_rebuilt_when_nothing_changed(
     tmp_path: Path, store: NewsStore, settings: Settings
 ) -> None:
     ingest([_article(tmp_path, "base", FILLER)], store, settings)
-    index = KeywordIndex(store.collection, recheck_seconds=3600)
+    index = KeywordIndex(store, recheck_seconds=3600)
     assert index.search("Wombatron", k=3) == []
     assert index.refresh() is False
     ingest([_article(tmp_path, "late", f"{FILLER} Wombatron arrived.")], store, settings)
@@ -73,7 +73,7 @@ def test_index_notices_a_replaced_article_with_the_same_chunk_count(
 ) -> None:
     path = _article(tmp_path, "story", f"{FILLER} The mayor praised Glimmerstone.")
     ingest([path], store, settings)
-    index = KeywordIndex(store.collection, recheck_seconds=0)
+    index = KeywordIndex(store, recheck_seconds=0)
     assert index.search("Glimmerstone", k=3)
     _article(tmp_path, "story", f"{FILLER} The mayor praised Brightwater.")
     ingest([path], store, settings)
@@ -86,9 +86,9 @@ def test_index_is_saved_and_loaded_without_rebuilding(
 ) -> None:
     ingest([_article(tmp_path, "saved", f"{FILLER} Kestrelwood won.")], store, settings)
     directory = tmp_path / "bm25"
-    assert KeywordIndex(store.collection, directory=directory).refresh() is True
+    assert KeywordIndex(store, directory=directory).refresh() is True
     assert any(directory.iterdir())
-    reopened = KeywordIndex(store.collection, directory=directory, recheck_seconds=0)
+    reopened = KeywordIndex(store, directory=directory, recheck_seconds=0)
     assert reopened.refresh() is False
     assert reopened.search("Kestrelwood", k=1)
 
