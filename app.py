@@ -245,14 +245,11 @@ def create_server(assistant: Assistant) -> FastAPI:
 
 
 def _ingester(assistant: Assistant) -> Any:
-    from ingest.loaders import load_sources
-    from ingest.pipeline import index_articles
+    """The API's ingest: the Ingest tab's, so an upload gets the same ``upload:<name>`` id."""
+    from ingest.uploads import ingest_each
 
-    settings = assistant.settings
-
-    def ingest_sources(sources: list[str]) -> Any:
-        items = load_sources(sources, max_bytes=settings.max_source_bytes)
-        return index_articles(items, assistant.store, chunk_chars=settings.chunk_chars)
+    def ingest_sources(sources: list[tuple[str, str]]) -> Any:
+        return ingest_each(sources, assistant.store, settings=assistant.settings)
 
     return ingest_sources
 

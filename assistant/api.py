@@ -35,12 +35,12 @@ from .models import Answer
 
 logger = logging.getLogger(__name__)
 
-IngestSources = Callable[[Sequence[str]], Any]
-"""Ingests files, folders and URLs into the assistant's store; returns an ``IngestReport``."""
+IngestSources = Callable[[Sequence[tuple[str, str]]], Sequence[Any]]
+"""Ingests ``(name, path or URL)`` pairs into the assistant's store, each on its own; returns
+one result per source (``.name``, ``.message`` and its ``.report``), as the chat's Ingest tab."""
 
 _STATUS = {QuestionError: 422, EmptyStoreError: 409, StoreUnavailableError: 503}
 _END = object()
-_UPLOADS = Path(tempfile.gettempdir()) / "newsdesk-uploads"
 ANSWER_THREADS = max(1, os.cpu_count() or 1)
 """Questions answered at once; more only contend for the cores (the rest wait in order)."""
 BearerCredentials = Annotated[
@@ -154,8 +154,9 @@ def _api_router(assistant: Assistant, ingest_sources: IngestSources | None) -> A
             """Ingest uploaded files (.txt, .md, ...) and URLs; one result per source."""
             if not files and not urls:
                 raise HTTPException(422, "Nothing to ingest: send files and/or urls form fields.")
-            sources = [*(save_upload(f) for f in files), *urls]
-            return report_to_json(ingest_sources(sources))
+            with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as folder:
+                uploads = [save_upload(f, Path(folder) / str(i)) for i, f in enumerate(files)]
+                return results_to_json(ingest_sources([*uploads, *((u, u) for u in urls)]))
 
     return router
 
@@ -193,23 +194,25 @@ def _event(name: str, data: Any) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def save_upload(upload: UploadFile) -> str:
-    """Keep an upload under its own name, so uploading it again updates the same article."""
+def save_upload(upload: UploadFile, folder: Path) -> tuple[str, str]:
+    """Write an upload into ``folder``; ``(its file name, its path)`` for ``ingest_sources``."""
     name = Path(upload.filename or "upload.txt").name.lstrip(".") or "upload.txt"
-    _UPLOADS.mkdir(parents=True, exist_ok=True)
-    path = _UPLOADS / name
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
     path.write_bytes(upload.file.read())
-    return str(path)
+    return name, str(path)
 
 
-def report_to_json(report: Any) -> dict[str, Any]:
+def results_to_json(results: Sequence[Any]) -> dict[str, Any]:
+    """One entry per source, and the articles added, updated, unchanged and failed in all."""
+    reports = [result.report for result in results]
     return {
-        "added": list(report.added),
-        "updated": list(report.updated),
-        "unchanged": list(report.unchanged),
-        "failed": [{"source": e.source, "problem": e.problem} for e in report.failed],
-        "chunks_written": report.chunks_written,
-        "summary": report.summary(),
+        "sources": [{"source": r.name, "result": r.message} for r in results],
+        "added": [a for report in reports for a in report.added],
+        "updated": [a for report in reports for a in report.updated],
+        "unchanged": [a for report in reports for a in report.unchanged],
+        "failed": [{"source": e.source, "problem": e.problem} for r in reports for e in r.failed],
+        "chunks_written": sum(report.chunks_written for report in reports),
     }
 
 

@@ -214,8 +214,11 @@ def test_uploaded_file_is_answerable_listed_and_deletable(api: str, tmp_path: Pa
     )
     files = {"files": ("quillfield-lighthouse.txt", text.encode(), "text/plain")}
     report = HTTP.post(f"{api}/api/ingest", files=files, headers=AUTH, timeout=60).json()
-    assert len(report["added"]) + len(report["updated"]) + len(report["unchanged"]) == 1
+    assert report["added"] + report["updated"] == ["upload:quillfield-lighthouse.txt"]
     assert report["failed"] == []
+    assert [r["source"] for r in report["sources"]] == ["quillfield-lighthouse.txt"]
+    again = HTTP.post(f"{api}/api/ingest", files=files, headers=AUTH, timeout=60).json()
+    assert again["unchanged"] == ["upload:quillfield-lighthouse.txt"]  # the same id as the tab's
 
     question = {"question": "What colour was the Quillfield lighthouse repainted?"}
     answer = HTTP.post(f"{api}/api/ask", json=question, headers=AUTH).json()
