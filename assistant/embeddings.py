@@ -50,7 +50,7 @@ class SentenceEmbeddings(Embeddings):
 
     The model is loaded on first use, so work that needs no embedding never pays for it.
     ``precision="bf16"`` runs the model under ``torch.autocast("cpu", dtype=torch.bfloat16)``:
-    about 4x faster on CPUs with bf16 instructions, cosine 0.99998 to fp32 (see the README).
+    about 1.7x faster on this 2-core CPU, cosine 0.99998 to fp32 (see the README).
 
         embeddings = SentenceEmbeddings(None, batch_size=64, precision="bf16")
         vectors = embeddings.embed_documents(["The council voted.", "The vote passed."])

@@ -74,25 +74,40 @@ class NewsStore:
     def replace_article(
         self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
     ) -> None:
-        """Write ``article``'s chunks, then delete any chunk of an older version of it.
+        """Write ``article``'s chunks, then delete any chunk of an older version of it."""
+        self.replace_articles([(article, chunks)], vectors)
+
+    def replace_articles(
+        self,
+        entries: Sequence[tuple[Article, Sequence[Chunk]]],
+        vectors: Sequence[Sequence[float]],
+    ) -> None:
+        """Write the chunks of several articles (``vectors`` in the same order), then delete
+        every chunk of an older version of them: one read, one write and one delete in all.
 
         Writing before deleting means a crash in between leaves the old chunks marked with the
-        old hash, so the next ingest sees the article as changed and finishes the job.
+        old hash, so the next ingest sees those articles as changed and finishes the job.
         """
+        article_ids = sorted({article.article_id for article, _ in entries})
         old_ids = set(
-            self._call(self.collection.get, where={"article_id": article.article_id}, include=[])[
+            self._call(self.collection.get, where={"article_id": {"$in": article_ids}}, include=[])[
                 "ids"
             ]
         )
-        if chunks:
+        records = [
+            (chunk, chunk_metadata(article, chunk, n_chunks=len(chunks)))
+            for article, chunks in entries
+            for chunk in chunks
+        ]
+        if records:
             self._call(
                 self.collection.upsert,
-                ids=[c.chunk_id for c in chunks],
+                ids=[chunk.chunk_id for chunk, _ in records],
                 embeddings=[list(v) for v in vectors],
-                documents=[c.text for c in chunks],
-                metadatas=[chunk_metadata(article, c, n_chunks=len(chunks)) for c in chunks],
+                documents=[chunk.text for chunk, _ in records],
+                metadatas=[metadata for _, metadata in records],
             )
-        stale = sorted(old_ids - {c.chunk_id for c in chunks})
+        stale = sorted(old_ids - {chunk.chunk_id for chunk, _ in records})
         if stale:
             self._call(self.collection.delete, ids=stale)
 

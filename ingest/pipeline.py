@@ -49,7 +49,7 @@ def index_articles(
     store: NewsStore,
     *,
     chunk_chars: int,
-    batch_chunks: int = 128,
+    batch_chunks: int = 1024,
     progress: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> IngestReport:
@@ -57,8 +57,10 @@ def index_articles(
 
     Sources are loaded first, then the store is asked once which articles are current (those
     are skipped without touching the embedding model), then the rest are chunked and embedded
-    together in batches of about ``batch_chunks``. ``progress`` shows a tqdm bar with totals;
-    ``on_progress(chunks_done, chunks_total)`` is called after each batch.
+    together in batches of about ``batch_chunks``: large, so the encoder sorts them by length
+    and pads little (on the Lee corpus 128 reached 0.6 of raw encode speed, 1024 about 0.9).
+    ``progress`` shows a tqdm bar with totals; ``on_progress(chunks_done, chunks_total)`` is
+    called after each batch.
     """
     report = IngestReport()
     articles = _load(items, report, progress=progress)
@@ -138,10 +140,8 @@ def _flush(
         return
     texts = [chunk.text for _, chunks, _ in pending for chunk in chunks]
     vectors = store.embeddings.embed_documents(texts)
-    offset = 0
+    store.replace_articles([(article, chunks) for article, chunks, _ in pending], vectors)
     for article, chunks, existed in pending:
-        store.replace_article(article, chunks, vectors[offset : offset + len(chunks)])
-        offset += len(chunks)
         (report.updated if existed else report.added).append(article.article_id)
         report.chunks_written += len(chunks)
     pending.clear()
