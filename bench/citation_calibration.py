@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from assistant.citations import DEFAULT_MIN_SUPPORT, CitationChecker
-from assistant.embeddings import SentenceEmbeddings
+from assistant.answering.citations import DEFAULT_MIN_SUPPORT, CitationChecker
 from assistant.models import Passage
+from assistant.retrieval.embeddings import SentenceEmbeddings
 
 text = Path("data/articles/iraq-militias-withdrawal.txt").read_text(encoding="utf-8")
 start = text.index("Powerful Shia")

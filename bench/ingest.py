@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import Settings  # noqa: E402
-from assistant.embeddings import bundled_model_path, load_sentence_model  # noqa: E402
 from assistant.factory import open_store  # noqa: E402
+from assistant.retrieval.embeddings import bundled_model_path, load_sentence_model  # noqa: E402
 from ingest.chunking import split_article  # noqa: E402
 from ingest.loaders import load_sources  # noqa: E402
 from ingest.pipeline import index_articles  # noqa: E402

@@ -4,7 +4,7 @@
     .venv/bin/python bench/load.py --url http://127.0.0.1:7860 --token T   # a running server
 
 Without ``--url`` it ingests ``data/articles`` into a temporary store and starts
-``python app.py`` on a free loopback port (a separate process, so the clients do not share its
+``python server.py`` on a free loopback port (a separate process, so the clients do not share its
 interpreter). Prints p50/p95/max latency, throughput and errors; ``--report`` writes them as JSON.
 """
 
@@ -49,7 +49,7 @@ def free_port() -> int:
 
 @contextmanager
 def local_server() -> Iterator[str]:
-    """``python app.py`` on a fresh store holding ``data/articles``; yields its base URL."""
+    """``python server.py`` on a fresh store holding ``data/articles``; yields its base URL."""
     with tempfile.TemporaryDirectory(prefix="newsdesk-load-") as directory:
         port = free_port()
         env = {**os.environ, "NEWSDESK_STORE": directory, "NEWSDESK_PORT": str(port)}
@@ -58,7 +58,7 @@ def local_server() -> Iterator[str]:
         cli = [sys.executable, "-m", "assistant.cli", "ingest", "data/articles", "--no-progress"]
         subprocess.run(cli, env=env, cwd=ROOT, check=True, capture_output=True)
         process = subprocess.Popen(
-            [sys.executable, "app.py"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL
+            [sys.executable, "server.py"], env=env, cwd=ROOT, stderr=subprocess.DEVNULL
         )
         url = f"http://127.0.0.1:{port}"
         try:

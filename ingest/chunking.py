@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 
 from assistant.models import Article, Chunk
-from assistant.sentences import sentence_spans
+from assistant.text.sentences import sentence_spans
 
 
 def split_article(article: Article, *, max_chars: int) -> list[Chunk]:

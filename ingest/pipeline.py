@@ -15,7 +15,7 @@ from tqdm import tqdm
 
 from assistant.errors import SourceError
 from assistant.models import Article, Chunk
-from assistant.store import NewsStore
+from assistant.retrieval.base import ChunkStore
 
 from .chunking import split_article
 
@@ -46,7 +46,7 @@ class IngestReport:
 
 def index_articles(
     items: Iterable[Article | SourceError],
-    store: NewsStore,
+    store: ChunkStore,
     *,
     chunk_chars: int,
     batch_chunks: int = 1024,
@@ -119,7 +119,7 @@ def _load(
 
 def _flush_and_report(
     pending: list[tuple[Article, list[Chunk], bool]],
-    store: NewsStore,
+    store: ChunkStore,
     report: IngestReport,
     bar: tqdm,
     total: int,
@@ -134,7 +134,7 @@ def _flush_and_report(
 
 
 def _flush(
-    pending: list[tuple[Article, list[Chunk], bool]], store: NewsStore, report: IngestReport
+    pending: list[tuple[Article, list[Chunk], bool]], store: ChunkStore, report: IngestReport
 ) -> None:
     if not pending:
         return

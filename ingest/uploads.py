@@ -16,8 +16,8 @@ from pathlib import Path
 
 from assistant.errors import SourceError
 from assistant.models import Article
+from assistant.retrieval.base import ChunkStore
 from assistant.settings import Settings
-from assistant.store import NewsStore
 
 from .articles import make_article
 from .loaders import load_sources
@@ -43,7 +43,7 @@ class SourceResult:
 
 def ingest_each(
     sources: Sequence[tuple[str, str]],
-    store: NewsStore,
+    store: ChunkStore,
     *,
     settings: Settings,
     on_progress: Callable[[int, int, str], None] | None = None,

@@ -10,7 +10,7 @@ import pytest
 
 from assistant import Assistant, Settings
 from assistant.factory import open_store
-from assistant.store import NewsStore
+from assistant.retrieval.store import NewsStore
 from ingest.loaders import load_sources
 from ingest.pipeline import index_articles
 

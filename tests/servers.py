@@ -70,10 +70,10 @@ def running(
 
 @contextmanager
 def app_server(store: Path, **settings: str) -> Iterator[str]:
-    """``python app.py`` on ``store`` and a free port, with extra ``NEWSDESK_*`` settings."""
+    """``python server.py`` on ``store`` and a free port, with extra ``NEWSDESK_*`` settings."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "NEWSDESK_API_TOKEN"}
     env.update(NEWSDESK_STORE=str(store), NEWSDESK_PORT=str(port), **settings)
     url = f"http://127.0.0.1:{port}/"
-    with running([sys.executable, ROOT / "app.py"], probe=url, what="the web app", env=env):
+    with running([sys.executable, ROOT / "server.py"], probe=url, what="the web app", env=env):
         yield url

@@ -14,12 +14,13 @@ import httpx
 import pytest
 import uvicorn
 
-from app import create_server, make_filters
+from app import make_filters
 from assistant import Assistant, Settings
-from assistant.api import create_api
 from assistant.factory import open_store
 from assistant.models import Article
+from assistant.serving.api import create_api
 from ingest.pipeline import index_articles
+from server import create_server
 from tests.conftest import SEED, ingest
 from tests.servers import free_port
 
@@ -270,6 +271,6 @@ def test_chat_filter_controls_become_ask_filters(controls: tuple, filters: dict 
 def test_startup_says_whether_the_api_is_open(
     seed_assistant: Assistant, caplog: pytest.LogCaptureFixture, token: str | None, says: str
 ) -> None:
-    with caplog.at_level(logging.INFO, logger="assistant.api"):
+    with caplog.at_level(logging.INFO, logger="assistant.serving.api"):
         create_api(seed_assistant, token=token)
     assert says in caplog.text

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from app import EXAMPLES, create_server
+from app import EXAMPLES
 from assistant import Assistant, Settings
+from server import create_server
 from tests.conftest import ROOT
 from tests.test_api import Served
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app import create_server
 from assistant import Assistant, Settings, StoreUnavailableError
 from assistant.factory import open_store
+from server import create_server
 from tests.conftest import ROOT, SEED
 from tests.servers import free_port, running
 from tests.test_api import Served

@@ -16,8 +16,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_tests.integration_tests import ChatModelIntegrationTests
 
 from assistant import Answer, Assistant, Settings
-from assistant.extractive import REFUSAL
-from assistant.llm import LlamaCppChatModel
+from assistant.answering.extractive import REFUSAL
+from assistant.answering.llm import LlamaCppChatModel
 from assistant.models import Passage
 from tests.servers import app_server, free_port, running
 

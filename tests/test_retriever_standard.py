@@ -14,8 +14,8 @@ from langchain_tests.integration_tests import RetrieversIntegrationTests
 
 from assistant import Settings
 from assistant.factory import open_store
-from assistant.retrieval import NewsRetriever
-from assistant.store import NewsStore
+from assistant.retrieval.retriever import NewsRetriever
+from assistant.retrieval.store import NewsStore
 
 
 class TestNewsRetrieverStandard(RetrieversIntegrationTests):

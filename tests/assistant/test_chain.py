@@ -4,8 +4,8 @@ import pytest
 from langchain_core.runnables import Runnable
 
 from assistant import Answer, Assistant, EmptyStoreError, QuestionError, Settings
-from assistant.chain import condense_question
-from assistant.extractive import REFUSAL
+from assistant.answering.conversation import condense_question
+from assistant.answering.extractive import REFUSAL
 
 
 def test_example_question_names_kataib_hezbollah_citing_the_deceptive_declaration(

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.sentences import sentence_spans
+from assistant.text.sentences import sentence_spans
 from ingest.chunking import split_article
 from ingest.loaders import load_text_file, make_article
 from tests.conftest import SEED

@@ -9,8 +9,8 @@ import pytest
 
 from assistant import Settings
 from assistant.cli import main
-from assistant.embeddings import load_sentence_model
 from assistant.factory import open_store
+from assistant.retrieval.embeddings import load_sentence_model
 from tests.conftest import SEED, ingest
 
 

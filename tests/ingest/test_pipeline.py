@@ -4,7 +4,7 @@ import shutil
 from pathlib import Path
 
 from assistant import Settings
-from assistant.store import NewsStore
+from assistant.retrieval.store import NewsStore
 from tests.conftest import SEED, ingest
 
 DEBRIS = [

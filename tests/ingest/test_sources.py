@@ -10,7 +10,8 @@ import pytest
 from assistant import Settings
 from assistant.errors import SourceError
 from assistant.models import Article
-from assistant.store import NewsStore, published_timestamp
+from assistant.retrieval.records import published_timestamp
+from assistant.retrieval.store import NewsStore
 from ingest.loaders import load_sources
 from tests.conftest import ingest
 from tests.ingest.conftest import ARTICLE_HTML, NO_ARTICLE_HTML

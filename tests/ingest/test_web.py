@@ -9,7 +9,7 @@ import pytest
 from assistant import Settings
 from assistant.errors import SourceError
 from assistant.models import Article
-from assistant.store import NewsStore
+from assistant.retrieval.store import NewsStore
 from ingest.loaders import load_sources
 from ingest.pipeline import index_articles
 

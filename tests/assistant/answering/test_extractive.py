@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from assistant import Passage
-from assistant.embeddings import SentenceEmbeddings
-from assistant.extractive import REFUSAL, ExtractiveAnswerer
-from assistant.questions import analyse, question_kind, split_question
-from assistant.terms import content_terms, kinds_in, same_word, stem
+from assistant.answering.extractive import REFUSAL, ExtractiveAnswerer
+from assistant.answering.questions import analyse, question_kind, split_question
+from assistant.answering.terms import kinds_in
+from assistant.retrieval.embeddings import SentenceEmbeddings
+from assistant.text.words import content_terms, same_word, stem
 
 STORY = (
     "The Riverside council approved the new bridge on Tuesday. Mayor Helen Park said the "

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citations import DEFAULT_MIN_SUPPORT, CitationChecker, cited_sources
-from assistant.embeddings import SentenceEmbeddings
+from assistant.answering.citations import DEFAULT_MIN_SUPPORT, CitationChecker, cited_sources
 from assistant.models import Passage
+from assistant.retrieval.embeddings import SentenceEmbeddings
 
 KATAIB = (
     "But a spokesperson Kataib Hezbollah told The Independent they did not believe a full "

@@ -12,17 +12,18 @@ sentence qualifies, it refuses::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .models import Answer, Citation, Passage
+from ..models import Answer, Citation, Passage
+from ..retrieval.embeddings import embed_texts
+from ..text.sentences import sentence_spans
+from .base import stream_answer
 from .questions import Question, analyse, split_question
-from .sentences import sentence_spans
-from .terms import answer_spans, content_terms, content_tokens, kinds_in
-
-__all__ = ["REFUSAL", "ExtractiveAnswerer", "content_terms", "content_tokens"]
+from .terms import answer_spans, kinds_in
 
 REFUSAL = "The ingested articles do not say."
 
@@ -88,6 +89,10 @@ class ExtractiveAnswerer:
         if not chosen:
             return Answer(answer=REFUSAL, refused=True, citations=[], retrieved=passages)
         return _compose(chosen[: self.max_sentences + 1], passages)
+
+    def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Answer]:
+        """The answer's words, then the answer (it is composed whole, then streamed)."""
+        yield from stream_answer(self.answer(question, passages))
 
     def _answer_part(self, question: Question, passages: list[Passage]) -> list[_Candidate]:
         candidates = [c for c in self._candidates(question, passages) if _supported(c, self)]
@@ -161,20 +166,7 @@ class ExtractiveAnswerer:
         return similarity + coverage + candidate.bonus
 
     def _embed(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in _SENTENCE_CACHE]
-        if missing:
-            for text, vector in zip(missing, self.embeddings.embed_documents(missing), strict=True):
-                _remember(text, vector)
-        return np.asarray([_SENTENCE_CACHE[t] for t in texts])
-
-
-_SENTENCE_CACHE: dict[str, tuple[float, ...]] = {}
-
-
-def _remember(text: str, vector: list[float]) -> None:
-    if len(_SENTENCE_CACHE) > 50_000:
-        _SENTENCE_CACHE.clear()
-    _SENTENCE_CACHE[text] = tuple(vector)
+        return embed_texts(self.embeddings, texts)
 
 
 # A sentence opening with a pronoun refers back: "It reportedly followed ... he held ...".

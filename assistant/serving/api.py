@@ -29,9 +29,9 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
-from .chain import Assistant
-from .errors import EmptyStoreError, NewsdeskError, QuestionError, StoreUnavailableError
-from .models import Answer
+from ..chain import Assistant
+from ..errors import EmptyStoreError, NewsdeskError, QuestionError, StoreUnavailableError
+from ..models import Answer
 
 logger = logging.getLogger(__name__)
 

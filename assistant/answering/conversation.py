@@ -20,7 +20,7 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from prompts import load_prompt
 
-from .extractive import content_terms
+from ..text.words import content_terms
 from .llm import stream_text
 
 logger = logging.getLogger(__name__)

@@ -18,18 +18,18 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from prompts import load_prompt
 
-from .citations import DEFAULT_MIN_SUPPORT, MARKER, CheckedSentence, CitationChecker
+from ..models import Answer, Citation, Passage
+from ..text.sentences import sentence_spans
+from .base import stream_answer
+from .citations import MARKER, CheckedSentence, CitationChecker
 from .extractive import ExtractiveAnswerer
 from .llm import BackendTimeoutError
 from .llm import stream_text as stream_model_text
-from .models import Answer, Citation, Passage
-from .sentences import sentence_spans
 
 logger = logging.getLogger(__name__)
 
@@ -201,24 +201,3 @@ def _split(text: str) -> list[tuple[int, str]]:
         else:
             sentences.append((start, piece))
     return sentences
-
-
-def make_answerer(
-    model: BaseChatModel | None,
-    embeddings: Embeddings,
-    *,
-    timeout: float = 30.0,
-    min_support: float = DEFAULT_MIN_SUPPORT,
-) -> ExtractiveAnswerer | GenerativeAnswerer:
-    """The extractive answerer without a model, else a ``GenerativeAnswerer`` falling back on it."""
-    extractive = ExtractiveAnswerer(embeddings)
-    if model is None:
-        return extractive
-    checker = CitationChecker(embeddings, min_support=min_support)
-    return GenerativeAnswerer(model, checker=checker, fallback=extractive, timeout=timeout)
-
-
-def stream_answer(answer: Answer) -> Iterator[str | Answer]:
-    """A finished answer as a stream: its words, then the answer itself."""
-    yield from _WORDS.findall(answer.answer)
-    yield answer

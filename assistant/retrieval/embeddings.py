@@ -8,10 +8,14 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 if TYPE_CHECKING:
@@ -87,7 +91,7 @@ class SentenceEmbeddings(Embeddings):
         return vectors.astype("float32").tolist()
 
     def embed_query(self, text: str) -> list[float]:
-        return list(_cached_query(self, text))
+        return [float(x) for x in embed_texts(self, [text])[0]]
 
 
 def _autocast(precision: str) -> AbstractContextManager[Any]:
@@ -98,6 +102,37 @@ def _autocast(precision: str) -> AbstractContextManager[Any]:
     return torch.autocast("cpu", dtype=torch.bfloat16)
 
 
-@lru_cache(maxsize=1024)
-def _cached_query(embeddings: SentenceEmbeddings, text: str) -> tuple[float, ...]:
-    return tuple(embeddings.embed_documents([text])[0])
+CACHE_SIZE = 50_000
+_CACHE: OrderedDict[tuple[int, str], np.ndarray] = OrderedDict()
+_OWNERS: dict[int, Embeddings] = {}  # keeps every keyed model alive, so its id is never reused
+_CACHE_LOCK = threading.Lock()
+
+
+def embed_texts(embeddings: Embeddings, texts: Sequence[str]) -> np.ndarray:
+    """The vectors of ``texts`` as rows, through the one process-wide cache of recent texts.
+
+    The query, the answerer's sentences and the citation check share it, so a sentence is
+    embedded once however many questions meet it. Least recently used entries go first.
+
+        vectors = embed_texts(embeddings, ["The council voted.", "The vote passed."])
+    """
+    if not texts:
+        return np.zeros((0, 0), dtype=np.float32)
+    owner = id(embeddings)
+    found: dict[str, np.ndarray] = {}
+    with _CACHE_LOCK:
+        _OWNERS.setdefault(owner, embeddings)
+        for text in dict.fromkeys(texts):
+            if (owner, text) in _CACHE:
+                _CACHE.move_to_end((owner, text))
+                found[text] = _CACHE[(owner, text)]
+    missing = [text for text in dict.fromkeys(texts) if text not in found]
+    if missing:
+        for text, vector in zip(missing, embeddings.embed_documents(missing), strict=True):
+            found[text] = np.asarray(vector, dtype=np.float32)
+        with _CACHE_LOCK:
+            for text in missing:
+                _CACHE[(owner, text)] = found[text]
+            while len(_CACHE) > CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return np.vstack([found[text] for text in texts])

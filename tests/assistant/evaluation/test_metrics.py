@@ -9,7 +9,7 @@ import pytest
 
 from assistant import Answer, Assistant, Citation, Passage, Settings, SourceError
 from assistant.cli import main
-from assistant.evaluation import (
+from assistant.evaluation.metrics import (
     METRICS,
     GoldCase,
     citation_hits,
@@ -20,8 +20,8 @@ from assistant.evaluation import (
     percentile,
     score_case,
     summarise,
-    write_report,
 )
+from assistant.evaluation.report import write_report
 from tests.conftest import ROOT
 
 SEED_GOLD = ROOT / "data" / "gold" / "seed.jsonl"

@@ -1,11 +1,8 @@
-"""The Chroma collection of chunks, with the article-level operations newsdesk needs.
+"""The Chroma collection of chunks: the one module that knows Chroma's query and filter syntax.
 
-The chunks' own metadata is the manifest: each chunk records its article's ``content_hash`` and
-``n_chunks``, so an article is complete and current exactly when all its chunks agree with them.
-
-    store = NewsStore(collection, embeddings)
-    store.replace_article(article, chunks, vectors)
-    passages = store.query(embeddings.embed_query("Who welcomed it?"), k=5)
+store = NewsStore(collection, embeddings)
+store.replace_article(article, chunks, vectors)
+passages = store.query(embeddings.embed_query("Who welcomed it?"), k=5)
 """
 
 from __future__ import annotations
@@ -13,30 +10,22 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from .errors import StoreUnavailableError
-from .models import Article, Chunk, Passage
+from ..errors import StoreUnavailableError
+from ..models import Article, Chunk, Passage
+from .filters import Filters
+from .records import (
+    ArticleRecord,
+    article_record,
+    article_status,
+    chunk_metadata,
+    passage_from_record,
+)
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """What the store holds of one article (from its chunks' metadata)."""
-
-    article_id: str
-    title: str
-    url: str | None
-    source: str
-    published: str | None
-    chunks: int
-    complete: bool
-    content_hash: str
 
 
 class NewsStore:
@@ -69,7 +58,7 @@ class NewsStore:
             )
             for metadata in result["metadatas"] or []:
                 by_article[str(metadata["article_id"])].append(metadata)
-        return {a.article_id: _status(a, by_article.get(a.article_id, [])) for a in articles}
+        return {a.article_id: article_status(a, by_article.get(a.article_id, [])) for a in articles}
 
     def replace_article(
         self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
@@ -125,12 +114,13 @@ class NewsStore:
         for metadata in result["metadatas"] or []:
             by_article[str(metadata["article_id"])].append(metadata)
         return sorted(
-            (_record(aid, ms) for aid, ms in by_article.items()),
+            (article_record(aid, ms) for aid, ms in by_article.items()),
             key=lambda r: (r.title.lower(), r.article_id),
         )
 
-    def chunk_ids(self, where: dict[str, Any] | None = None) -> list[str]:
-        """Ids of every chunk, or of those matching a Chroma ``where`` filter."""
+    def chunk_ids(self, filters: Filters | None = None) -> list[str]:
+        """Ids of every chunk, or of those that ``filters`` lets through."""
+        where = where_clause(filters)
         return list(self._call(self.collection.get, where=where, include=[])["ids"])
 
     def passages(self, ids: Sequence[str]) -> dict[str, Passage]:
@@ -149,14 +139,14 @@ class NewsStore:
         return by_id
 
     def query(
-        self, vector: Sequence[float], *, k: int, where: dict[str, Any] | None = None
+        self, vector: Sequence[float], *, k: int, filters: Filters | None = None
     ) -> list[Passage]:
         """The ``k`` chunks nearest to ``vector``, best first; score is cosine similarity."""
         result = self._call(
             self.collection.query,
             query_embeddings=[list(vector)],
             n_results=k,
-            where=where,
+            where=where_clause(filters),
             include=["documents", "metadatas", "distances"],
         )
         return [
@@ -182,88 +172,20 @@ class NewsStore:
             raise
 
 
-def chunk_metadata(article: Article, chunk: Chunk, *, n_chunks: int) -> dict[str, Any]:
-    """Chroma metadata of one chunk (Chroma stores no ``None``, so absent values are left out)."""
-    metadata: dict[str, Any] = {
-        "article_id": article.article_id,
-        "title": article.title,
-        "source": article.source,
-        "content_hash": article.content_hash,
-        "n_chunks": n_chunks,
-        "chunk_index": chunk.index,
-        "start": chunk.start,
-        "end": chunk.end,
-    }
-    if article.url:
-        metadata["url"] = article.url
-    if article.published:
-        metadata["published"] = article.published
-        timestamp = published_timestamp(article.published)
-        if timestamp is not None:
-            metadata["published_ts"] = timestamp
-    return metadata
-
-
-def iso_timestamp(text: str) -> int:
-    """Seconds since the epoch of an ISO 8601 date or time (UTC when no zone is given).
-
-    Raises ``ValueError`` for text that is not ISO 8601.
-    """
-    moment = datetime.fromisoformat(text.strip())
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp())
-
-
-def published_timestamp(published: str) -> int | None:
-    """``iso_timestamp`` of an article's date, or ``None`` (logged) when it is not ISO 8601."""
-    try:
-        return iso_timestamp(published)
-    except ValueError:
-        logger.warning("published date %r is not ISO 8601; no published_ts stored", published)
+def where_clause(filters: Filters | None) -> dict[str, Any] | None:
+    """The Chroma ``where`` clause of ``filters``; ``None`` when it lets everything through."""
+    if filters is None:
         return None
-
-
-def _status(article: Article, metadatas: list[dict[str, Any]]) -> str:
-    if not metadatas:
-        return "new"
-    current = all(
-        m.get("content_hash") == article.content_hash and m.get("n_chunks") == len(metadatas)
-        for m in metadatas
-    )
-    return "current" if current else "changed"
-
-
-def passage_from_record(
-    chunk_id: str, text: str, metadata: dict[str, Any], *, score: float
-) -> Passage:
-    return Passage(
-        chunk_id=chunk_id,
-        article_id=str(metadata["article_id"]),
-        text=text,
-        score=score,
-        title=str(metadata.get("title", "")),
-        url=metadata.get("url"),
-        start=int(metadata.get("start", 0)),
-        end=int(metadata.get("end", 0)),
-        metadata=dict(metadata),
-    )
-
-
-def _record(article_id: str, metadatas: list[dict[str, Any]]) -> ArticleRecord:
-    first = metadatas[0]
-    hashes = {m.get("content_hash") for m in metadatas}
-    complete = len(hashes) == 1 and all(m.get("n_chunks") == len(metadatas) for m in metadatas)
-    return ArticleRecord(
-        article_id=article_id,
-        title=str(first.get("title", "")),
-        url=first.get("url"),
-        source=str(first.get("source", "")),
-        published=first.get("published"),
-        chunks=len(metadatas),
-        complete=complete,
-        content_hash=str(first.get("content_hash")),
-    )
+    clauses: list[dict[str, Any]] = []
+    if filters.sources:
+        clauses.append({"source": {"$in": list(filters.sources)}})
+    if filters.published_from is not None:
+        clauses.append({"published_ts": {"$gte": filters.published_from}})
+    if filters.published_to is not None:
+        clauses.append({"published_ts": {"$lte": filters.published_to}})
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
 def _is_connection_error(error: Exception) -> bool:

@@ -19,10 +19,11 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict, PrivateAttr
 
+from ..models import Passage
+from ..text.words import content_terms
+from .base import ChunkStore
 from .bm25 import KeywordIndex
-from .models import Passage
-from .store import NewsStore
-from .terms import content_terms
+from .filters import Filters
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ class NewsRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    store: NewsStore
+    store: ChunkStore
     k: int = 5
     candidates: int = 20
     keywords: bool = True
@@ -54,16 +55,16 @@ class NewsRetriever(BaseRetriever):
         return self._index
 
     def retrieve(
-        self, query: str, *, k: int | None = None, where: dict[str, Any] | None = None
+        self, query: str, *, k: int | None = None, filters: Filters | None = None
     ) -> list[Passage]:
         k = k or self.k
         n = max(self.candidates, k)
-        dense = self.store.query(self.store.embeddings.embed_query(query), k=n, where=where)
+        dense = self.store.query(self.store.embeddings.embed_query(query), k=n, filters=filters)
         if not self.keywords:
             return dedupe(dense)[:k]
         allowed = None
-        if where is not None:
-            allowed = set(self.store.chunk_ids(where))
+        if filters is not None:
+            allowed = set(self.store.chunk_ids(filters))
         keyword = self.keyword_index.search(query, k=n, allowed_ids=allowed)
         return dedupe(self._fuse(dense, keyword))[:k]
 

@@ -22,8 +22,8 @@ from typing import Any
 
 import numpy as np
 
-from .store import NewsStore
-from .terms import content_tokens
+from ..text.words import content_tokens
+from .base import ChunkStore
 
 logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG and logs every build
@@ -39,7 +39,7 @@ class KeywordIndex:
     """
 
     def __init__(
-        self, store: NewsStore, *, directory: Path | None = None, recheck_seconds: float = 5.0
+        self, store: ChunkStore, *, directory: Path | None = None, recheck_seconds: float = 5.0
     ) -> None:
         self.store = store
         self.directory = directory

@@ -7,7 +7,7 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_openai import ChatOpenAI
 
-from assistant.conversation import Condenser, clean_rewrite, condense_question
+from assistant.answering.conversation import Condenser, clean_rewrite, condense_question
 
 HISTORY = [
     {"role": "user", "content": "Which groups reject the withdrawal?"},

@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant import Passage, Settings
-from assistant.bm25 import KeywordIndex
-from assistant.retrieval import NewsRetriever, dedupe
-from assistant.store import NewsStore
+from assistant.retrieval.bm25 import KeywordIndex
+from assistant.retrieval.filters import Filters
+from assistant.retrieval.retriever import NewsRetriever, dedupe
+from assistant.retrieval.store import NewsStore
 from tests.conftest import ingest
 
 FILLER = (
@@ -51,7 +52,7 @@ def test_keyword_hits_honour_the_metadata_filter(
     two = _article(tmp_path / "two", "second", f"{FILLER} The Quokkafest closed.")
     ingest([one, two], store, settings)
     retriever = NewsRetriever(store=store, k=5)
-    passages = retriever.retrieve("Quokkafest", where={"source": str(two)})
+    passages = retriever.retrieve("Quokkafest", filters=Filters(sources=(str(two),)))
     assert passages
     assert {p.metadata["source"] for p in passages} == {str(two)}
 

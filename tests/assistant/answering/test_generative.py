@@ -14,9 +14,10 @@ from langchain_core.language_models import GenericFakeChatModel
 from langchain_openai import ChatOpenAI
 
 from assistant import Answer, Assistant
-from assistant.conversation import Condenser
-from assistant.extractive import ExtractiveAnswerer
-from assistant.generative import GenerativeAnswerer, build_messages, make_answerer
+from assistant.answering.conversation import Condenser
+from assistant.answering.extractive import ExtractiveAnswerer
+from assistant.answering.generative import GenerativeAnswerer, build_messages
+from assistant.factory import make_answerer
 from assistant.models import Passage
 
 QUESTION = "Which groups reject the withdrawal?"
@@ -57,7 +58,8 @@ def extractive(seed_assistant: Assistant, passages: list[Passage]) -> Answer:
 
 
 def answerer(seed_assistant: Assistant, model: Any, *, timeout: float = 30) -> GenerativeAnswerer:
-    built = make_answerer(model, seed_assistant.store.embeddings, timeout=timeout)
+    settings = seed_assistant.settings.model_copy(update={"llm_timeout": timeout})
+    built = make_answerer(model, seed_assistant.store.embeddings, settings)
     assert isinstance(built, GenerativeAnswerer)
     return built
 
@@ -207,7 +209,7 @@ def test_assistant_stream_with_a_model_condenses_and_streams(seed_assistant: Ass
     chat = Assistant(
         store=seed_assistant.store,
         retriever=seed_assistant.retriever,
-        answerer=make_answerer(model, seed_assistant.store.embeddings),
+        answerer=make_answerer(model, seed_assistant.store.embeddings, seed_assistant.settings),
         settings=seed_assistant.settings,
         condenser=Condenser(model),
     )

@@ -1,5 +1,8 @@
 """What a question asks: its informative words, the names it mentions, the kind of answer.
 
+Long because: every rule of question analysis stands here together, so they can be read and
+tested side by side.
+
 >>> q = analyse("How many American troops are in Iraq?")
 >>> q.kind, sorted(q.anchors)
 ('number', ['american', 'iraq'])
@@ -13,15 +16,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .terms import (
-    common_word,
-    informativeness,
-    is_stopword,
-    numbers_in,
-    same_word,
-    stem,
-    words,
-)
+from ..text.words import common_word, informativeness, is_stopword, same_word, stem, words
+from .terms import numbers_in
 
 _GENERIC_TEXT = (
     "name named happen happened according call called kind type sort thing things exactly "

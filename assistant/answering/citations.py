@@ -16,14 +16,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from .extractive import content_terms
-from .models import Passage
-from .sentences import sentence_spans
+from ..models import Passage
+from ..retrieval.embeddings import embed_texts
+from ..text.sentences import sentence_spans
+from ..text.words import content_terms
 
 logger = logging.getLogger(__name__)
 
@@ -111,8 +111,8 @@ class CitationChecker:
             score = min(score, 0.0)
         return score, spans[i][0], spans[i][1]
 
-    def _embed(self, text: str) -> tuple[float, ...]:
-        return _cached_vector(self.embeddings, text)
+    def _embed(self, text: str) -> np.ndarray:
+        return embed_texts(self.embeddings, [text])[0]
 
 
 def cited_sources(sentence: str) -> list[int]:
@@ -135,8 +135,3 @@ def coverage(claim: str, text: str) -> float:
 
 def numbers_in(text: str) -> set[str]:
     return {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}
-
-
-@lru_cache(maxsize=16384)
-def _cached_vector(embeddings: Embeddings, text: str) -> tuple[float, ...]:
-    return tuple(embeddings.embed_documents([text])[0])

@@ -1,0 +1,87 @@
+"""The evaluation report: JSON, a Markdown table and a PNG plot of an ``EvalReport``.
+
+write_report(evaluate(assistant.ask, cases, k=5), Path("eval-out"))
+# eval-out/report.json, eval-out/report.md, eval-out/report.png
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .metrics import METRICS, QUALITY_METRICS, EvalReport
+
+
+def write_report(report: EvalReport, out: Path) -> list[Path]:
+    """Write ``report.json``, ``report.md`` and ``report.png`` into ``out``; return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = [out / "report.json", out / "report.md", out / "report.png"]
+    paths[0].write_text(json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n")
+    paths[1].write_text(render_markdown(report), encoding="utf-8")
+    draw_report(report, paths[2])
+    return paths
+
+
+def render_markdown(report: EvalReport) -> str:
+    """The metrics, then one row per question with its metrics, answer and citations."""
+    lines = ["# newsdesk evaluation", "", "| metric | value |", "|---|---|"]
+    lines += [f"| {name} | {_fmt(report.metrics[name])} |" for name in METRICS]
+    lines += [
+        "",
+        f"Evidence is looked for in the top {report.k} retrieved chunks.",
+        "",
+        "| id | question | answerable | refused | key facts | evidence | citations ok | ms |"
+        " answer | citations |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in report.results:
+        quotes = "<br>".join(f"[{c.n}] {c.quote}" for c in r.answer.citations)
+        lines.append(
+            f"| {r.case.id} | {_cell(r.case.question)} | {r.case.answerable} | {r.answer.refused}"
+            f" | {_fmt(r.key_fact_recall)} | {_fmt(r.evidence_recall)}"
+            f" | {r.citation_hits}/{r.citations} | {r.latency_ms:.0f}"
+            f" | {_cell(r.answer.answer)} | {_cell(quotes)} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def draw_report(report: EvalReport, path: Path) -> None:
+    """A PNG with the quality metrics as bars and the latency distribution as a histogram."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (bars, hist) = plt.subplots(1, 2, figsize=(11, 4))
+    values = [report.metrics[name] for name in QUALITY_METRICS]
+    bars.barh(list(QUALITY_METRICS), values, color="#4477aa")
+    bars.axvline(0.9, color="#cc6677", linestyle="--", label="target 0.9")
+    bars.set_xlim(0, 1)
+    bars.set_title(f"quality (n={report.metrics['n']:.0f}, k={report.k})")
+    bars.legend(loc="lower right")
+    for y, value in enumerate(values):
+        bars.text(max(value - 0.02, 0.1), y, f"{value:.2f}", va="center", ha="right", color="white")
+    hist.hist([r.latency_ms for r in report.results], bins=20, color="#228833")
+    for q, style in ((50, "-"), (95, "--")):
+        hist.axvline(
+            report.metrics[f"latency_ms_p{q}"],
+            color="black",
+            linestyle=style,
+            label=f"p{q} {report.metrics[f'latency_ms_p{q}']:.0f} ms",
+        )
+    hist.set_xlabel("ask latency (ms)")
+    hist.set_title("latency")
+    hist.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f}" if float(value).is_integer() and value > 1 else f"{value:.3f}"
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.split()).replace("|", "\\|")

@@ -1,0 +1,65 @@
+"""The web server: the JSON API and the Gradio chat in one FastAPI app, on one ``Assistant``.
+
+A composition root, like the CLI: it joins ``app`` (the page), ``assistant`` (the chain and
+the API) and ``ingest`` (uploads)::
+
+    python server.py            # or: newsdesk serve
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import gradio as gr
+from fastapi import FastAPI
+
+from app import build_app
+from assistant import Assistant, Settings
+from assistant.serving.api import create_api
+
+logger = logging.getLogger(__name__)
+
+
+def create_server(assistant: Assistant) -> FastAPI:
+    """One FastAPI app: the JSON API at ``/api`` (docs at ``/docs``) and the chat at ``/``.
+
+    With ``NEWSDESK_API_TOKEN`` set, the chat asks for a login: user ``newsdesk``, the token as
+    password.
+    """
+    api = create_api(assistant, ingest_sources=_ingester(assistant))
+    token = assistant.settings.api_token
+    return gr.mount_gradio_app(
+        api,
+        build_app(assistant),
+        path="/",
+        auth=("newsdesk", token) if token else None,
+        show_error=True,
+    )
+
+
+def _ingester(assistant: Assistant) -> Any:
+    """The API's ingest: the Ingest tab's, so an upload gets the same ``upload:<name>`` id."""
+    from ingest.uploads import ingest_each
+
+    def ingest_sources(sources: list[tuple[str, str]]) -> Any:
+        return ingest_each(sources, assistant.store, settings=assistant.settings)
+
+    return ingest_sources
+
+
+def serve(settings: Settings | None = None) -> None:
+    """Build the assistant and serve the chat and the API until interrupted."""
+    import uvicorn
+
+    settings = settings or Settings()
+    server = create_server(Assistant.from_settings(settings))
+    logger.info(
+        "serving the chat at http://%s:%s/ and the API at /api", settings.host, settings.port
+    )
+    uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning")
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    serve()
