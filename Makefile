@@ -1,30 +1,57 @@
 # newsdesk: `make run` serves the chat on the sample articles, `make test` runs the tests.
+# Each install step has its own stamp in .venv, so `make run` installs only what the default
+# chat needs and `make test` after it adds only the test extras (and `make run` after `make test`
+# installs nothing).
 VENV   := .venv
 PY     := $(VENV)/bin/python
-STAMP  := $(VENV)/.installed
+PIP    := $(PY) -m pip install --quiet
+BASE   := $(VENV)/.installed
+DEV    := $(VENV)/.installed-dev
+LLM    := $(VENV)/.installed-llm
+BENCH  := $(VENV)/.installed-bench
 
-.PHONY: install run test lint eval bench
+.PHONY: install install-dev install-llm chromium run test lint eval bench
 
-install: $(STAMP)
+install: $(BASE)
+install-dev: $(DEV)
+install-llm: $(LLM)
 
-$(STAMP): pyproject.toml
+# What the default (extractive) chat needs: torch pinned to the CPU wheel on disk, the package.
+$(BASE): pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet torch==2.13.0
-	$(PY) -m pip install --quiet -e ".[dev,llm]"
-	command -v chromium || (apt-get update && apt-get install -y chromium) \
-		|| echo "warning: Debian chromium is missing; the browser test will be skipped"
-	touch $(STAMP)
+	$(PIP) --upgrade pip
+	$(PIP) torch==2.13.0 -e .
+	touch $(BASE)
 
-run: install
+# pytest, playwright, gensim (the Lee corpus), ruff, mypy.
+$(DEV): $(BASE)
+	$(PIP) -e ".[dev]"
+	touch $(DEV)
+
+# The llama.cpp answerer: llama-cpp-python builds from source (about 3 minutes, once).
+$(LLM): $(BASE)
+	$(PIP) -e ".[llm]"
+	touch $(LLM)
+
+$(BENCH): $(BASE)
+	$(PIP) -e ".[bench]"
+	touch $(BENCH)
+
+# Debian's chromium for the browser tests (never a browser download by playwright).
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium) \
+		|| { echo "make test needs Debian chromium: apt-get install -y chromium"; exit 1; }
+
+run: $(BASE)
 	$(VENV)/bin/newsdesk ingest data/articles
 	$(VENV)/bin/newsdesk serve
 
-test: install
-	$(PY) -m pytest
+# The whole suite with every real component: a missing one fails instead of skipping.
+test: $(DEV) $(LLM) chromium
+	NEWSDESK_REQUIRE_ALL=1 $(PY) -m pytest
 
 # Both gold sets against fresh stores in build/eval; reports in build/eval/*-report.
-eval: install
+eval: $(DEV)
 	rm -rf build/eval
 	$(VENV)/bin/newsdesk --store build/eval/seed ingest data/articles --no-progress
 	$(VENV)/bin/newsdesk --store build/eval/seed eval data/gold/seed.jsonl --out build/eval/seed-report
@@ -32,13 +59,12 @@ eval: install
 	$(VENV)/bin/newsdesk --store build/eval/lee eval data/gold/lee.jsonl --out build/eval/lee-report
 
 # Ingest speed (Lee corpus, against raw encode and the LangChain tutorial pipeline) and load.
-bench: install
-	$(PY) -m pip install --quiet -e ".[dev,llm,bench]"
+bench: $(DEV) $(BENCH)
 	mkdir -p build/bench
 	$(PY) bench/ingest.py --report build/bench/ingest-report.json
 	$(PY) bench/load.py --report build/bench/load-report.json
 
-lint: install
+lint: $(DEV)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy

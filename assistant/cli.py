@@ -123,6 +123,7 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
                 args.sources,
                 max_bytes=settings.max_source_bytes,
                 timeout=settings.fetch_timeout,
+                allow_private=settings.fetch_allow_private,
             ),
             store,
             chunk_chars=settings.chunk_chars,

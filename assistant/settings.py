@@ -46,6 +46,19 @@ class Settings(BaseSettings):
     fetch_timeout: float = Field(
         default=20.0, gt=0, description="Seconds to wait for a URL or feed before giving up."
     )
+    fetch_allow_private: bool = Field(
+        default=False,
+        description="Let URL and feed fetches reach loopback, private and link-local addresses "
+        "(refused by default against server-side request forgery).",
+    )
+    max_upload_bytes: int = Field(
+        default=100_000_000,
+        gt=0,
+        description="Largest request body the web server accepts (uploads), in bytes; 413 above.",
+    )
+    max_upload_files: int = Field(
+        default=100, gt=0, description="Most files one ingest request may upload; 413 above."
+    )
     host: str = Field(default="127.0.0.1", description="Interface the web chat listens on.")
     port: int = Field(default=7860, gt=0, lt=65536, description="Port the web chat listens on.")
     chroma_url: str | None = Field(

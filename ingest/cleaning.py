@@ -47,18 +47,46 @@ _COMMENT_NOTICE = re.compile(
 )
 _SENTENCE_END = re.compile(r"[.!?…][”\"’)]*$")
 
+BODY_WORDS = 15  # a first line this long that ends like a sentence is body, not a headline
+TITLE_WORDS = 12  # words of a derived title
+
 
 def clean_text(raw: str) -> tuple[str, str]:
     """Return ``(title, body)``: the headline, and the article's paragraphs joined by blank lines.
 
-    The title is the first non-empty line (a Markdown heading's ``#`` marks removed).
+    The title is the first non-empty line (a Markdown heading's ``#`` marks removed), unless that
+    line reads as body text (``reads_as_body``: a long sentence, as in a file that is one
+    paragraph on one line): then every line is body and the title is its first words.
     """
     lines = [_normalise(line) for line in raw.splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         return "", ""
-    title = lines[0].lstrip("#").strip()
-    return title, "\n\n".join(_paragraphs(_drop_debris(lines[1:])))
+    if lines[0].startswith("#") or not reads_as_body(lines[0]):
+        return lines[0].lstrip("#").strip(), "\n\n".join(_paragraphs(_drop_debris(lines[1:])))
+    body = "\n\n".join(_paragraphs(_drop_debris(lines)))
+    return derive_title(body), body
+
+
+def reads_as_body(line: str) -> bool:
+    """A sentence of prose, not a headline: ends like a sentence and has ``BODY_WORDS`` words."""
+    words = len(line.split())
+    return words > 2 * BODY_WORDS or (words >= BODY_WORDS and bool(_SENTENCE_END.search(line)))
+
+
+def derive_title(body: str, *, words: int = TITLE_WORDS) -> str:
+    """A title for a text without a headline: its first sentence, or its first ``words`` words.
+
+    >>> derive_title("Bushfires burn near Sydney. Crews fight them.")
+    'Bushfires burn near Sydney'
+    >>> derive_title("One two three four five six seven eight nine ten eleven twelve thirteen.")
+    'One two three four five six seven eight nine ten eleven twelve…'
+    """
+    first = body.split()[: words + 1]
+    for number, word in enumerate(first[:words], start=1):
+        if number >= 3 and _SENTENCE_END.search(word):
+            return " ".join([*first[: number - 1], word.rstrip(".!?…")])
+    return " ".join(first[:words]) + ("…" if len(first) > words else "")
 
 
 def _normalise(line: str) -> str:

@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 
 def load_feed(
-    data: bytes, *, source: str, max_bytes: int, timeout: float
+    data: bytes, *, source: str, max_bytes: int, timeout: float, allow_private: bool = False
 ) -> Iterator[Article | SourceError]:
     """One item per entry; a feed with no readable entry at all is one ``SourceError``."""
     feed = feedparser.parse(data)
@@ -38,18 +38,29 @@ def load_feed(
     for number, entry in enumerate(feed.entries, start=1):
         where = f"{source} entry {number}"
         try:
-            yield article_from_entry(entry, source=source, max_bytes=max_bytes, timeout=timeout)
+            yield article_from_entry(
+                entry,
+                source=source,
+                max_bytes=max_bytes,
+                timeout=timeout,
+                allow_private=allow_private,
+            )
         except SourceError as error:
             yield SourceError(where, error.problem)
 
 
-def article_from_entry(entry: Any, *, source: str, max_bytes: int, timeout: float) -> Article:
-    """The entry's linked page; when it cannot be read, the entry's own content or summary."""
+def article_from_entry(
+    entry: Any, *, source: str, max_bytes: int, timeout: float, allow_private: bool = False
+) -> Article:
+    """The entry's linked page; when it cannot be read, the entry's own content or summary.
+
+    The link is fetched under the same address guard as a URL (``web.fetch``).
+    """
     link = entry.get("link") if is_url(entry.get("link")) else None
     published = entry_published(entry)
     if link:
         try:
-            page = fetch(link, max_bytes=max_bytes, timeout=timeout)
+            page = fetch(link, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
             return article_from_html(
                 page.data, source=source, fallback_id=link, url=link, published=published
             )

@@ -10,12 +10,15 @@ RSS/Atom in ``feeds.py``, http(s) URLs through ``web.py``::
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from assistant.errors import SourceError
 from assistant.models import Article
 
+from .addresses import check_scheme
 from .articles import make_article
 from .cleaning import clean_text
 from .feeds import load_feed
@@ -32,38 +35,68 @@ HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
 FEED_SUFFIXES = frozenset({".rss", ".atom", ".xml"})
 JSONL_SUFFIXES = frozenset({".jsonl", ".ndjson"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | HTML_SUFFIXES | FEED_SUFFIXES | JSONL_SUFFIXES
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]+:")  # a URL of some scheme, e.g. file: or ftp:
 
 
 def load_sources(
-    sources: Iterable[str | Path], *, max_bytes: int, timeout: float = 20.0
+    sources: Iterable[str | Path],
+    *,
+    max_bytes: int,
+    timeout: float = 20.0,
+    allow_private: bool = False,
 ) -> Iterator[Article | SourceError]:
     """Yield an ``Article`` per readable article and a ``SourceError`` per unreadable source.
 
     Folders are walked recursively (files of unsupported kinds in them are skipped quietly);
     a file named directly must be of a supported kind. URLs are fetched; a URL answering a
-    feed yields one item per entry.
+    feed yields one item per entry. Fetches go only to public addresses unless
+    ``allow_private`` (``NEWSDESK_FETCH_ALLOW_PRIVATE``) is set.
     """
+    fetching: dict[str, Any] = {
+        "max_bytes": max_bytes,
+        "timeout": timeout,
+        "allow_private": allow_private,
+    }
     for source in sources:
         if is_url(source):
-            yield from load_url(str(source), max_bytes=max_bytes, timeout=timeout)
+            yield from load_url(str(source), **fetching)
             continue
         path = Path(source)
         if path.is_dir():
             for file in sorted(p for p in path.rglob("*") if p.is_file()):
                 if file.suffix.lower() in SUPPORTED_SUFFIXES and not _hidden(file, path):
-                    yield from load_file(file, max_bytes=max_bytes, timeout=timeout)
+                    yield from load_file(file, **fetching)
         elif path.exists():
-            yield from load_file(path, max_bytes=max_bytes, timeout=timeout)
+            yield from load_file(path, **fetching)
+        elif _SCHEME.match(str(source)):
+            yield _not_fetchable(str(source))
         else:
             yield SourceError(str(source), "no such file or folder. Check the path.")
 
 
-def load_url(url: str, *, max_bytes: int, timeout: float) -> Iterator[Article | SourceError]:
+def _not_fetchable(url: str) -> SourceError:
+    """Why a URL that is not ``http(s)://host...`` is not fetched."""
+    try:
+        check_scheme(url)
+    except SourceError as error:
+        return error
+    return SourceError(url, "not a valid URL; write it as http://host/path or https://host/path.")
+
+
+def load_url(
+    url: str, *, max_bytes: int, timeout: float, allow_private: bool = False
+) -> Iterator[Article | SourceError]:
     """The article at ``url``, or every entry of the feed at ``url``."""
     try:
-        page = fetch(url, max_bytes=max_bytes, timeout=timeout)
+        page = fetch(url, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
         if page.kind == "feed":
-            yield from load_feed(page.data, source=url, max_bytes=max_bytes, timeout=timeout)
+            yield from load_feed(
+                page.data,
+                source=url,
+                max_bytes=max_bytes,
+                timeout=timeout,
+                allow_private=allow_private,
+            )
         elif page.kind == "html":
             yield article_from_html(page.data, source=url, fallback_id=page.url, url=page.url)
         else:
@@ -72,7 +105,9 @@ def load_url(url: str, *, max_bytes: int, timeout: float) -> Iterator[Article | 
         yield error
 
 
-def load_file(path: Path, *, max_bytes: int, timeout: float) -> Iterator[Article | SourceError]:
+def load_file(
+    path: Path, *, max_bytes: int, timeout: float, allow_private: bool = False
+) -> Iterator[Article | SourceError]:
     """Every article in the file at ``path`` (one, or one per line/entry)."""
     suffix = path.suffix.lower()
     try:
@@ -81,7 +116,13 @@ def load_file(path: Path, *, max_bytes: int, timeout: float) -> Iterator[Article
             yield from load_jsonl(path, text=text)
         elif suffix in FEED_SUFFIXES:
             data = read_bytes(path, max_bytes=max_bytes)
-            yield from load_feed(data, source=str(path), max_bytes=max_bytes, timeout=timeout)
+            yield from load_feed(
+                data,
+                source=str(path),
+                max_bytes=max_bytes,
+                timeout=timeout,
+                allow_private=allow_private,
+            )
         elif suffix in HTML_SUFFIXES:
             data = read_bytes(path, max_bytes=max_bytes)
             decode_text(data, source=str(path))  # refuses binary data with a clear message

@@ -1,17 +1,23 @@
-"""Fetch http(s) sources with a timeout, a size limit and a content-type check.
+"""Fetch http(s) sources with a timeout, a size limit, a content-type check and an address guard.
 
-page = fetch("https://example.com/news/budget", max_bytes=10_000_000, timeout=20.0)
-page.kind  # "html", "feed" or "text"
+By default only public internet addresses are fetched, on every redirect hop (``addresses.py``)::
+
+    page = fetch("https://example.com/news/budget", max_bytes=10_000_000, timeout=20.0)
+    page.kind  # "html", "feed" or "text"
 """
 
 from __future__ import annotations
 
 import logging
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from urllib.parse import urljoin
 
 import httpx
 
 from assistant.errors import SourceError
+
+from .addresses import Target, resolve_target
 
 logger = logging.getLogger(__name__)
 
@@ -19,6 +25,7 @@ USER_AGENT = "newsdesk/0.1 (+https://github.com/newsdesk)"
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/xml", "text/xml")
 TEXT_TYPES = ("text/plain", "text/markdown")
+MAX_REDIRECTS = 10
 
 
 @dataclass(frozen=True)
@@ -38,20 +45,16 @@ def is_url(source: object) -> bool:
     return isinstance(source, str) and source.lower().startswith(("http://", "https://"))
 
 
-def fetch(url: str, *, max_bytes: int, timeout: float) -> Page:
-    """GET ``url``; raise ``SourceError`` naming it on any failure (status, size, type, network)."""
+def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = False) -> Page:
+    """GET ``url``; raise ``SourceError`` naming it on any failure (status, size, type, network).
+
+    Redirects are followed by hand (at most ``MAX_REDIRECTS``): every hop's host is resolved and
+    checked by ``resolve_target``, and the request connects to the checked address itself, so a
+    second DNS answer cannot move it to a private address (``allow_private`` lifts the check).
+    """
     try:
-        with (
-            httpx.Client(
-                timeout=timeout, follow_redirects=True, headers={"User-Agent": USER_AGENT}
-            ) as client,
-            client.stream("GET", url) as response,
-        ):
-            _check_status(url, response)
-            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            _check_type(url, content_type)
-            data = _read_limited(url, response, max_bytes=max_bytes)
-            return Page(url=str(response.url), data=data, content_type=content_type)
+        with httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}) as client:
+            return _follow(client, url, max_bytes=max_bytes, allow_private=allow_private)
     except httpx.TimeoutException as error:
         raise SourceError(
             url, f"no answer within {timeout:g} s ({type(error).__name__}). Try again later."
@@ -60,6 +63,38 @@ def fetch(url: str, *, max_bytes: int, timeout: float) -> Page:
         raise SourceError(
             url, f"unreachable ({error or type(error).__name__}). Check the address."
         ) from error
+
+
+def _follow(client: httpx.Client, url: str, *, max_bytes: int, allow_private: bool) -> Page:
+    current = url
+    for _ in range(MAX_REDIRECTS + 1):
+        try:
+            target = resolve_target(current, allow_private=allow_private)
+        except SourceError as error:
+            if current == url:
+                raise
+            raise SourceError(url, f"redirected to {current}: {error.problem}") from error
+        with _open(client, target) as response:
+            location = response.headers.get("location")
+            if response.is_redirect and location:
+                current = urljoin(current, location)
+                continue
+            _check_status(url, response)
+            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            _check_type(url, content_type)
+            data = _read_limited(url, response, max_bytes=max_bytes)
+            return Page(url=current, data=data, content_type=content_type)
+    raise SourceError(url, f"more than {MAX_REDIRECTS} redirects. Check the address.")
+
+
+def _open(client: httpx.Client, target: Target) -> AbstractContextManager[httpx.Response]:
+    """Stream a GET of ``target`` from its checked address, with its own Host and TLS name."""
+    logical = httpx.URL(target.url)
+    pinned = logical.copy_with(host=str(target.address))
+    extensions = {"sni_hostname": logical.raw_host.decode("ascii")}
+    return client.stream(
+        "GET", pinned, headers={"Host": logical.netloc.decode("ascii")}, extensions=extensions
+    )
 
 
 def page_kind(content_type: str, data: bytes) -> str:

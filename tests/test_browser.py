@@ -17,9 +17,9 @@ from app import EXAMPLES
 from assistant import Assistant, Settings
 from server import create_server
 from tests.conftest import ROOT
+from tests.requirements import CHROMIUM, require_chromium
 from tests.test_api import Served
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -29,9 +29,11 @@ ARGS = [
     "--no-first-run",
 ]
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian chromium missing: run `make install` (apt chromium)"
-)
+
+@pytest.fixture(autouse=True, scope="module")
+def _chromium() -> None:
+    """Debian chromium and playwright: skipped without them, failed under REQUIRE_ALL."""
+    require_chromium()
 
 
 @pytest.fixture(scope="module")

@@ -19,11 +19,14 @@ from assistant import Answer, Assistant, Settings
 from assistant.answering.extractive import REFUSAL
 from assistant.answering.llm import LlamaCppChatModel
 from assistant.models import Passage
+from tests.requirements import require_llama_cpp_server
 from tests.servers import app_server, free_port, running
 
-llama_cpp = pytest.importorskip(
-    "llama_cpp.server.app", reason="llama-cpp-python[server] is not installed (extra: llm)"
-)
+
+@pytest.fixture(autouse=True, scope="module")
+def _llama_cpp_server() -> None:
+    """Every test here needs the ``llm`` extra: skipped without it, failed under REQUIRE_ALL."""
+    require_llama_cpp_server()
 
 
 @pytest.fixture(scope="session")

@@ -22,8 +22,7 @@ from ingest.loaders import load_sources
 from ingest.lock import ingest_lock
 from ingest.pipeline import index_articles
 from tests.conftest import ROOT
-
-LEE = Path(sys.prefix) / "lib/python3.11/site-packages/gensim/test/test_data/lee_background.cor"
+from tests.requirements import require_lee_corpus
 
 INGEST_SCRIPT = """
 import sys
@@ -43,7 +42,7 @@ print("finished", flush=True)
 
 
 def _write_corpus(path: Path, *, articles: int, version: str) -> None:
-    lines = LEE.read_text(encoding="latin-1").splitlines()[:articles]
+    lines = require_lee_corpus().read_text(encoding="latin-1").splitlines()[:articles]
     with path.open("w", encoding="utf-8") as out:
         for number, text in enumerate(lines):
             record = {
@@ -77,7 +76,6 @@ def _ingest_in_subprocess(store: Path, corpus: Path, *, kill_after_batches: int 
     return "finished"
 
 
-@pytest.mark.skipif(not LEE.exists(), reason="gensim's Lee corpus is not installed")
 def test_ingest_killed_half_way_then_rerun_leaves_no_duplicate_orphan_or_gap(
     tmp_path: Path,
 ) -> None:

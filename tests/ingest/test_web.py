@@ -1,4 +1,8 @@
-"""URLs and feeds, fetched from a real HTTP server on 127.0.0.1."""
+"""URLs and feeds, fetched from a real HTTP server on 127.0.0.1.
+
+The server is on loopback, so every fetch here opts in with ``allow_private=True``
+(``NEWSDESK_FETCH_ALLOW_PRIVATE=1``); ``test_fetch_guard.py`` shows the refusal without it.
+"""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from ingest.pipeline import index_articles
 
 
 def _load(*sources: str, max_bytes: int = 10**7) -> list[Article | SourceError]:
-    return list(load_sources(sources, max_bytes=max_bytes, timeout=5.0))
+    return list(load_sources(sources, max_bytes=max_bytes, timeout=5.0, allow_private=True))
 
 
 def test_an_article_page_yields_main_text_title_date_and_canonical_url(news_server) -> None:
@@ -89,7 +93,9 @@ def test_feed_articles_are_indexed_with_source_and_published_metadata(
 ) -> None:
     feed = news_server.url("/feed.xml")
     report = index_articles(
-        load_sources([feed], max_bytes=10**7, timeout=5.0), store, chunk_chars=600
+        load_sources([feed], max_bytes=10**7, timeout=5.0, allow_private=True),
+        store,
+        chunk_chars=600,
     )
     assert len(report.added) == 2 and len(report.failed) == 1
     metadatas = store.collection.get(include=["metadatas"])["metadatas"]

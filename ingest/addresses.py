@@ -1,0 +1,115 @@
+"""Where a fetch may go: http(s) only, and by default only to public internet addresses.
+
+Guards URL ingest and feed entries against server-side request forgery: a URL that names, or
+whose host name resolves to, a loopback, private, link-local (cloud metadata), shared, reserved,
+multicast or unspecified address is refused unless ``allow_private`` is set
+(``NEWSDESK_FETCH_ALLOW_PRIVATE=1``, for a user who ingests their own intranet)::
+
+    target = resolve_target("https://example.com/news", allow_private=False)
+    target.address  # the checked IP address the request must connect to
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from assistant.errors import SourceError
+
+SCHEMES = ("http", "https")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+OPT_IN = "NEWSDESK_FETCH_ALLOW_PRIVATE=1"
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+@dataclass(frozen=True)
+class Target:
+    """A URL whose host resolved to ``address``, an address newsdesk may connect to."""
+
+    url: str
+    scheme: str
+    host: str
+    port: int
+    address: IPAddress
+
+
+def resolve_target(url: str, *, allow_private: bool) -> Target:
+    """Check the scheme, resolve the host and check every address; raise ``SourceError``."""
+    scheme = check_scheme(url)
+    parts = urlsplit(url)
+    host = parts.hostname
+    if not host:
+        raise SourceError(url, "the URL has no host name. Check the address.")
+    try:
+        port = parts.port or DEFAULT_PORTS[scheme]
+    except ValueError as error:
+        raise SourceError(url, f"the port is not a number ({error}).") from error
+    addresses = resolve(url, host, port)
+    if not allow_private:
+        for address in addresses:
+            refuse_if_private(url, address)
+    return Target(url=url, scheme=scheme, host=host, port=port, address=addresses[0])
+
+
+def check_scheme(url: str) -> str:
+    """The URL's scheme if it is http or https; else raise ``SourceError`` (``file:``...)."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme not in SCHEMES:
+        raise SourceError(
+            url,
+            f"the '{scheme or 'no'}' scheme is refused: newsdesk fetches only http:// and "
+            "https:// URLs (a local file is ingested by its path with `newsdesk ingest`).",
+        )
+    return scheme
+
+
+def resolve(url: str, host: str, port: int) -> list[IPAddress]:
+    """Every address ``host`` resolves to (an IP literal resolves to itself)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError) as error:
+        raise SourceError(
+            url, f"the host name '{host}' does not resolve ({error}). Check the address."
+        ) from error
+    addresses: list[IPAddress] = []
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if address not in addresses:
+            addresses.append(address)
+    if not addresses:
+        raise SourceError(url, f"the host name '{host}' has no address. Check the address.")
+    return addresses
+
+
+def refuse_if_private(url: str, address: IPAddress) -> None:
+    """Raise ``SourceError`` naming the address and the opt-in unless it is a public address."""
+    kind = private_kind(address)
+    if kind:
+        raise SourceError(
+            url,
+            f"refused to fetch from {address}, a {kind} address: newsdesk fetches only public "
+            "internet addresses by default (a guard against server-side request forgery). "
+            f"To ingest from your own network, set {OPT_IN}.",
+        )
+
+
+def private_kind(address: IPAddress) -> str | None:
+    """What makes ``address`` non-public (``"loopback"``, ``"private"``...), or ``None``."""
+    mapped = getattr(address, "ipv4_mapped", None)
+    if mapped is not None:
+        address = mapped
+    checks = (
+        ("unspecified", address.is_unspecified),
+        ("loopback", address.is_loopback),
+        ("link-local", address.is_link_local),
+        ("multicast", address.is_multicast),
+        ("private", address.is_private),
+        ("reserved", address.is_reserved),
+    )
+    for kind, matches in checks:
+        if matches:
+            return kind
+    return None if address.is_global else "non-public"

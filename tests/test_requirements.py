@@ -1,0 +1,45 @@
+"""A missing real component skips its tests, and fails them under ``NEWSDESK_REQUIRE_ALL=1``."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+MISSING_TEST = """
+from tests.requirements import require_module
+
+
+def test_needs_a_component():
+    require_module("no_such_module_for_newsdesk", component="the widget", hint="pip install w")
+"""
+
+
+@pytest.mark.parametrize(("require_all", "outcome"), [("1", "1 failed"), ("", "1 skipped")])
+def test_a_missing_component_skips_or_under_require_all_fails_naming_the_fix(
+    tmp_path: Path, require_all: str, outcome: str
+) -> None:
+    test = tmp_path / "test_missing.py"
+    test.write_text(MISSING_TEST, encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:cacheprovider", str(test)],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "NEWSDESK_REQUIRE_ALL": require_all},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert outcome in result.stdout, result.stdout
+    assert "the widget is missing. Install it: pip install w" in result.stdout
+
+
+def test_make_test_and_ci_require_every_component() -> None:
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "NEWSDESK_REQUIRE_ALL=1 $(PY) -m pytest" in makefile
+    assert "export NEWSDESK_REQUIRE_ALL=1" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
