@@ -98,7 +98,7 @@ def open_store(settings: Settings, *, client: Any = None) -> NewsStore:
             f"The Chroma server at '{settings.chroma_url}' did not open collection "
             f"'{settings.collection}' ({error}). Check the server, or NEWSDESK_CHROMA_URL."
         ) from error
-    return NewsStore(collection, make_embeddings(settings))
+    return NewsStore(collection, make_embeddings(settings), client=client)
 
 
 def make_retriever(settings: Settings, store: NewsStore) -> NewsRetriever:

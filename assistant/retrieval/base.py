@@ -32,6 +32,10 @@ class ChunkStore(Protocol):
 
     def count(self) -> int: ...
 
+    def generation(self) -> str:
+        """A token that changes with every write or delete (keeps derived indexes current)."""
+        ...
+
     def article_statuses(self, articles: Sequence[Article]) -> dict[str, str]:
         """``"new"``, ``"current"`` or ``"changed"`` for each article, by id."""
         ...

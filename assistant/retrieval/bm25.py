@@ -1,9 +1,12 @@
-"""A BM25 keyword index (``bm25s``) over every chunk of a Chroma collection.
+"""A BM25 keyword index (``bm25s``) over every chunk of a store, kept current cheaply.
 
-The index is built once, saved next to an embedded store, and rebuilt only when the
-collection changes: its chunk count is compared on every search (one cheap call) and a hash
-of all chunk ids at most every ``recheck_seconds`` (chunk ids hash their text, so a replaced
-article changes them even when the count stays the same)::
+Staying current costs one call per search: the store's ``generation()`` token, which every
+write through the store changes (a counter in the Chroma collection's metadata). When it
+changed, the index catches up incrementally: it lists the chunk ids, fetches and tokenizes only
+the chunks it has not seen, forgets deleted ones and re-indexes from the kept tokens. An index
+of up to ``sync_limit`` chunks catches up before the search; a larger one in a background
+thread while searches use the previous snapshot. Filters become a numpy mask over per-chunk
+source and published_ts arrays, so a filtered search asks the store nothing::
 
     index = KeywordIndex(store, directory=Path(".newsdesk/bm25"))
     hits = index.search("Who welcomed the withdrawal?", k=20)  # [(chunk_id, score), ...]
@@ -11,134 +14,172 @@ article changes them even when the count stays the same)::
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import threading
 import time
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
 from ..text.words import content_tokens
 from .base import ChunkStore
+from .bm25_snapshot import EMPTY, Snapshot, load_snapshot, load_tokens, save_snapshot
+from .filters import Filters
 
 logger = logging.getLogger(__name__)
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG and logs every build
-
-_META = "newsdesk-bm25.json"
 
 
 class KeywordIndex:
     """BM25 search over the chunks of ``store``, kept current with it.
 
-    ``directory`` (optional) is where the index is saved and loaded from; without one the
-    index lives in memory only (e.g. when the store is a Chroma server).
+    ``directory`` (optional) is where the index is saved and loaded from; without one it lives
+    in memory only (e.g. when the store is a Chroma server). ``recheck_seconds`` is the least
+    time between two generation reads (0: every search).
     """
 
     def __init__(
-        self, store: ChunkStore, *, directory: Path | None = None, recheck_seconds: float = 5.0
+        self,
+        store: ChunkStore,
+        *,
+        directory: Path | None = None,
+        recheck_seconds: float = 0.0,
+        sync_limit: int = 20_000,
     ) -> None:
         self.store = store
         self.directory = directory
         self.recheck_seconds = recheck_seconds
-        self._lock = threading.Lock()
-        self._ids: list[str] = []
-        self._fingerprint: str | None = None
-        self._model: Any = None
-        self._checked_at = 0.0
+        self.sync_limit = sync_limit
+        self._snapshot = EMPTY
+        self._tokens: dict[str, tuple[str, ...]] | None = None  # loaded when first needed
+        self._columns: dict[str, tuple[str, float]] = {}
+        self._update_lock = threading.Lock()
+        self._worker: threading.Thread | None = None
+        self._checked_at = -float("inf")
         self._loaded = False
 
-    def search(
-        self, query: str, *, k: int, allowed_ids: Collection[str] | None = None
-    ) -> list[tuple[str, float]]:
-        """The ``k`` best ``(chunk_id, score)`` for ``query``, only ``allowed_ids`` if given."""
-        self.refresh()
-        with self._lock:  # a consistent pair, never one half of a rebuild
-            ids, model = self._ids, self._model
-        tokens = [t for t in content_tokens(query) if model and t in model.vocab_dict]
-        if not tokens or not ids:
-            return []
-        scores = np.asarray(model.get_scores(tokens))
-        order = np.argsort(-scores)
-        hits: list[tuple[str, float]] = []
-        for position in order:
-            if scores[position] <= 0 or len(hits) >= k:
-                break
-            chunk_id = ids[position]
-            if allowed_ids is None or chunk_id in allowed_ids:
-                hits.append((chunk_id, float(scores[position])))
-        return hits
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
 
-    def refresh(self, *, force: bool = False) -> bool:
-        """Rebuild the index if the collection changed; return whether it was rebuilt."""
-        with self._lock:
-            if not self._loaded:
-                self._loaded = True
-                self._load()
-            count = self.store.count()
-            due = time.monotonic() - self._checked_at >= self.recheck_seconds
-            if not force and count == len(self._ids) and not due:
-                return False
+    def search(
+        self, query: str, *, k: int, filters: Filters | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``k`` best ``(chunk_id, score)`` for ``query`` among the chunks ``filters`` keeps."""
+        self.refresh(wait=False)
+        snap = self._snapshot
+        tokens = [t for t in content_tokens(query) if snap.model and t in snap.model.vocab_dict]
+        if not tokens:
+            return []
+        scores = np.asarray(snap.model.get_scores(tokens), dtype=float)
+        mask = snap.mask(filters)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
+        top = min(k, int(np.count_nonzero(scores > 0)))
+        if top == 0:
+            return []
+        best = np.argpartition(-scores, top - 1)[:top]
+        best = best[np.argsort(-scores[best], kind="stable")]
+        return [(snap.ids[i], float(scores[i])) for i in best]
+
+    def refresh(self, *, force: bool = False, wait: bool = True) -> bool:
+        """Catch up with the store if its generation changed (``force``: rebuild whole).
+
+        Returns whether this call updated the index. With ``wait=False`` a large index that is
+        behind is updated in a background thread and this returns False at once.
+        """
+        if not self._loaded:
+            self._loaded = True
+            self._snapshot = load_snapshot(self.directory) or EMPTY
+        now = time.monotonic()
+        if not force and now - self._checked_at < self.recheck_seconds:
+            return False
+        self._checked_at = now
+        generation = self.store.generation()
+        if not force and generation == self._snapshot.generation:
+            return False
+        if wait or len(self._snapshot.ids) <= self.sync_limit:
+            return self._update(generation, force=force)
+        self._start_background(generation)
+        return False
+
+    def wait(self, timeout: float | None = None) -> None:
+        """Wait for a background update to finish (tests, benchmarks)."""
+        worker = self._worker
+        if worker is not None:
+            worker.join(timeout)
+
+    def _start_background(self, generation: str) -> None:
+        if self._worker is not None and self._worker.is_alive():
+            return
+        self._worker = threading.Thread(
+            target=self._update, args=(generation,), name="bm25-update", daemon=True
+        )
+        self._worker.start()
+
+    def _update(self, generation: str, *, force: bool = False) -> bool:
+        with self._update_lock:
+            if not force and generation == self._snapshot.generation:
+                return False  # another thread caught up meanwhile
+            began = time.perf_counter()
+            tokens = self._known_tokens(force)
             ids = sorted(self.store.chunk_ids())
-            self._checked_at = time.monotonic()
-            fingerprint = fingerprint_ids(ids)
-            if not force and fingerprint == self._fingerprint:
-                return False
-            self._build(ids, fingerprint)
+            current = set(ids)
+            for gone in [i for i in tokens if i not in current]:
+                del tokens[gone]
+                self._columns.pop(gone, None)
+            new = [i for i in ids if i not in tokens]
+            self._add(new, tokens)
+            self._snapshot = self._build(generation, ids, tokens)
+            logger.info(
+                "BM25 index of %d chunks (%d new) updated in %.2f s",
+                len(ids),
+                len(new),
+                time.perf_counter() - began,
+            )
+            save_snapshot(self.directory, self._snapshot, tokens)
             return True
 
-    def _build(self, ids: list[str], fingerprint: str) -> None:
-        began = time.perf_counter()
-        passages = self.store.passages(ids)
-        texts = [passages[i].text if i in passages else "" for i in ids]
-        model = _index([content_tokens(t) for t in texts]) if ids else None
-        self._ids, self._fingerprint, self._model = ids, fingerprint, model
-        logger.info(
-            "BM25 index of %d chunks built in %.2f s", len(ids), time.perf_counter() - began
-        )
-        self._save()
+    def _known_tokens(self, force: bool) -> dict[str, tuple[str, ...]]:
+        if force:
+            self._tokens, self._columns = {}, {}
+        if self._tokens is None:
+            snap = self._snapshot
+            self._tokens = load_tokens(self.directory, snap.ids)
+            self._columns = {
+                i: (str(s), float(p))
+                for i, s, p in zip(snap.ids, snap.sources, snap.published, strict=True)
+                if i in self._tokens
+            }
+        return self._tokens
 
-    def _save(self) -> None:
-        if self.directory is None or self._model is None:
-            return
-        try:
-            self.directory.mkdir(parents=True, exist_ok=True)
-            self._model.save(str(self.directory), show_progress=False)
-            meta = {"fingerprint": self._fingerprint, "ids": self._ids}
-            (self.directory / _META).write_text(json.dumps(meta), encoding="utf-8")
-        except OSError as error:
-            logger.warning(
-                "cannot save the BM25 index to %s (%s); kept in memory", self.directory, error
-            )
+    def _add(self, ids: Sequence[str], tokens: dict[str, tuple[str, ...]]) -> None:
+        for begin in range(0, len(ids), 2000):
+            for chunk_id, passage in self.store.passages(ids[begin : begin + 2000]).items():
+                tokens[chunk_id] = tuple(content_tokens(passage.text))
+                published = passage.metadata.get("published_ts")
+                self._columns[chunk_id] = (
+                    str(passage.metadata.get("source", "")),
+                    float("nan") if published is None else float(published),
+                )
 
-    def _load(self) -> None:
-        if self.directory is None or not (self.directory / _META).is_file():
-            return
+    def _build(
+        self, generation: str, ids: list[str], tokens: dict[str, tuple[str, ...]]
+    ) -> Snapshot:
+        ids = [i for i in ids if i in tokens]  # a chunk deleted while we fetched
+        if not ids:
+            return Snapshot(generation, [], None, EMPTY.sources, EMPTY.published)
         import bm25s
 
-        try:
-            meta = json.loads((self.directory / _META).read_text(encoding="utf-8"))
-            model = bm25s.BM25.load(str(self.directory), show_progress=False)
-        except (OSError, ValueError, KeyError) as error:
-            logger.warning("ignoring the saved BM25 index in %s (%s)", self.directory, error)
-            return
-        self._ids, self._fingerprint, self._model = list(meta["ids"]), meta["fingerprint"], model
-        self._checked_at = 0.0
-        logger.info("BM25 index of %d chunks loaded from %s", len(self._ids), self.directory)
-
-
-def fingerprint_ids(ids: Sequence[str]) -> str:
-    """A short hash of the sorted chunk ids: it changes whenever any chunk is added or replaced."""
-    return hashlib.sha1("\n".join(sorted(ids)).encode()).hexdigest()
-
-
-def _index(corpus: list[list[str]]) -> Any:
-    import bm25s
-
-    model = bm25s.BM25()
-    # bm25s rejects an empty document; a placeholder token keeps positions aligned with ids.
-    model.index([tokens or ["\x00"] for tokens in corpus], show_progress=False)
-    return model
+        model = bm25s.BM25()
+        # bm25s rejects an empty document; a placeholder token keeps positions aligned with ids.
+        model.index([list(tokens[i]) or ["\x00"] for i in ids], show_progress=False)
+        columns = [self._columns[i] for i in ids]
+        return Snapshot(
+            generation=generation,
+            ids=ids,
+            model=model,
+            sources=np.array([c[0] for c in columns], dtype=str),
+            published=np.array([c[1] for c in columns], dtype=float),
+        )

@@ -62,10 +62,7 @@ class NewsRetriever(BaseRetriever):
         dense = self.store.query(self.store.embeddings.embed_query(query), k=n, filters=filters)
         if not self.keywords:
             return dedupe(dense)[:k]
-        allowed = None
-        if filters is not None:
-            allowed = set(self.store.chunk_ids(filters))
-        keyword = self.keyword_index.search(query, k=n, allowed_ids=allowed)
+        keyword = self.keyword_index.search(query, k=n, filters=filters)
         return dedupe(self._fuse(dense, keyword))[:k]
 
     def _fuse(self, dense: list[Passage], keyword: list[tuple[str, float]]) -> list[Passage]:

@@ -1,13 +1,15 @@
 """The Chroma collection of chunks: the one module that knows Chroma's query and filter syntax.
 
-store = NewsStore(collection, embeddings)
+store = NewsStore(collection, embeddings, client=client)
 store.replace_article(article, chunks, vectors)
 passages = store.query(embeddings.embed_query("Who welcomed it?"), k=5)
+token = store.generation()  # changes with every write through any NewsStore of the collection
 """
 
 from __future__ import annotations
 
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
@@ -27,20 +29,45 @@ from .records import (
 
 logger = logging.getLogger(__name__)
 
+GENERATION = "newsdesk_generation"  # collection metadata: writes so far, and the last one's id
+LAST_WRITE = "newsdesk_last_write"
+
 
 class NewsStore:
     """Chunks of articles in a Chroma collection, embedded by ``embeddings``.
 
     The collection is created without a Chroma embedding function: vectors always come from
-    ``embeddings``, so Chroma never tries to download its own default model.
+    ``embeddings``, so Chroma never tries to download its own default model. Every write or
+    delete bumps a generation counter in the collection's metadata; ``generation`` reads it
+    back (through ``client``, so another process's writes show; without one, only this
+    object's own writes), which is how the BM25 index knows it is current in one cheap call.
     """
 
-    def __init__(self, collection: Any, embeddings: Embeddings) -> None:
+    def __init__(self, collection: Any, embeddings: Embeddings, *, client: Any = None) -> None:
         self.collection = collection
         self.embeddings = embeddings
+        self.client = client
 
     def count(self) -> int:
         return int(self._call(self.collection.count))
+
+    def generation(self) -> str:
+        """A token that changes whenever any chunk is written or deleted through a NewsStore."""
+        metadata = self._metadata()
+        return f"{metadata.get(GENERATION, 0)}:{metadata.get(LAST_WRITE, '')}"
+
+    def _metadata(self) -> dict[str, Any]:
+        if self.client is None:
+            return dict(self.collection.metadata or {})
+        name = self.collection.name
+        fresh = self._call(self.client.get_collection, name, embedding_function=None)
+        return dict(fresh.metadata or {})
+
+    def _bump(self) -> None:
+        metadata = {k: v for k, v in self._metadata().items() if not k.startswith("hnsw:")}
+        metadata[GENERATION] = int(metadata.get(GENERATION, 0)) + 1
+        metadata[LAST_WRITE] = uuid.uuid4().hex[:12]  # two writers bumping to the same count
+        self._call(self.collection.modify, metadata=metadata)
 
     def article_status(self, article: Article) -> str:
         """``"new"``, ``"current"`` (this version, complete) or ``"changed"``."""
@@ -99,12 +126,15 @@ class NewsStore:
         stale = sorted(old_ids - {chunk.chunk_id for chunk, _ in records})
         if stale:
             self._call(self.collection.delete, ids=stale)
+        if records or stale:
+            self._bump()
 
     def delete_article(self, article_id: str) -> int:
         """Remove every chunk of ``article_id``; return how many there were."""
         ids = self._call(self.collection.get, where={"article_id": article_id}, include=[])["ids"]
         if ids:
             self._call(self.collection.delete, ids=ids)
+            self._bump()
         return len(ids)
 
     def list_articles(self) -> list[ArticleRecord]:

@@ -27,9 +27,13 @@ class MemoryStore:
     def __init__(self, embeddings: Embeddings) -> None:
         self.embeddings = embeddings
         self.records: dict[str, tuple[str, dict[str, Any], np.ndarray]] = {}
+        self.writes = 0
 
     def count(self) -> int:
         return len(self.records)
+
+    def generation(self) -> str:
+        return str(self.writes)
 
     def article_statuses(self, articles: Sequence[Article]) -> dict[str, str]:
         by_article = self._by_article()
@@ -47,6 +51,7 @@ class MemoryStore:
                 metadata = chunk_metadata(article, chunk, n_chunks=len(chunks))
                 self.records[chunk.chunk_id] = (chunk.text, metadata, np.asarray(next(rows)))
                 written.add(chunk.chunk_id)
+        self.writes += 1
         replaced = {article.article_id for article, _ in entries}
         for chunk_id, (_, metadata, _) in list(self.records.items()):
             if metadata["article_id"] in replaced and chunk_id not in written:
@@ -56,6 +61,7 @@ class MemoryStore:
         ids = [i for i, (_, m, _) in self.records.items() if m["article_id"] == article_id]
         for chunk_id in ids:
             del self.records[chunk_id]
+        self.writes += bool(ids)
         return len(ids)
 
     def list_articles(self) -> list[ArticleRecord]:

@@ -61,7 +61,7 @@ def test_index_notices_new_articles_and_is_not_rebuilt_when_nothing_changed(
     tmp_path: Path, store: NewsStore, settings: Settings
 ) -> None:
     ingest([_article(tmp_path, "base", FILLER)], store, settings)
-    index = KeywordIndex(store, recheck_seconds=3600)
+    index = KeywordIndex(store)
     assert index.search("Wombatron", k=3) == []
     assert index.refresh() is False
     ingest([_article(tmp_path, "late", f"{FILLER} Wombatron arrived.")], store, settings)
