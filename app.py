@@ -7,7 +7,6 @@ The page only; ``server.py`` mounts it beside the JSON API and serves both::
 
 from __future__ import annotations
 
-import html
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -15,23 +14,12 @@ from typing import Any
 import gradio as gr
 
 from assistant import Answer, Assistant, NewsdeskError
+from assistant.serving.rendering import chat_text, escape_markdown, render_sources
 
 logger = logging.getLogger(__name__)
 
 EXAMPLES = ["Which groups reject the withdrawal?", "Who welcomed the withdrawal?"]
 NO_SOURCES = "*Sources of the answer appear here.*"
-
-
-def render_sources(answer: Answer) -> str:
-    """Markdown for the sources panel: every cited passage with its article title and quote."""
-    if answer.refused or not answer.citations:
-        return "*No passage of the ingested articles answers this question.*"
-    blocks = []
-    for citation in answer.citations:
-        title = html.escape(citation.title or citation.article_id)
-        heading = f"[{title}]({citation.url})" if citation.url else title
-        blocks.append(f"**[{citation.n}]** {heading}\n\n> {html.escape(citation.quote)}")
-    return "\n\n".join(blocks)
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
@@ -160,15 +148,24 @@ def _source_choices(assistant: Assistant) -> list[str]:
 def ingest_sources(
     assistant: Assistant, files: list[str] | None, url_text: str, *, progress: Any = None
 ) -> str:
-    """Ingest uploaded files and URLs one by one; Markdown table of each one's result."""
+    """Ingest uploaded files and URLs one by one; Markdown table of each one's result.
+
+    Takes the store's ingest lock: while ``newsdesk ingest`` writes, it shows that message.
+    """
     from pathlib import Path
 
     from ingest.uploads import ingest_each
 
-    sources = [(Path(f).name, str(f)) for f in files or []]
-    sources += [(url, url) for url in (url_text or "").split() if url.strip()]
-    if not sources:
+    uploads = [(Path(f).name, str(f)) for f in files or []]
+    urls = [url for url in (url_text or "").split() if url.strip()]
+    if not uploads and not urls:
         raise gr.Error("Nothing to ingest: upload files or enter URLs, one per line.")
+    limit = assistant.settings.max_upload_files
+    if len(uploads) > limit or len(urls) > limit:
+        raise gr.Error(
+            f"Too many sources at once: at most {limit} files and {limit} URLs "
+            "(NEWSDESK_MAX_UPLOAD_FILES). Ingest them in smaller groups."
+        )
 
     def tell(done: int, total: int, name: str) -> None:
         if progress is not None:
@@ -176,17 +173,12 @@ def ingest_sources(
 
     try:
         results = ingest_each(
-            sources, assistant.store, settings=assistant.settings, on_progress=tell
+            uploads, urls, assistant.store, settings=assistant.settings, on_progress=tell
         )
     except NewsdeskError as error:
         raise gr.Error(str(error)) from error
-    rows = [f"| {html.escape(r.name)} | {html.escape(r.message)} |" for r in results]
+    rows = [f"| {escape_markdown(r.name)} | {escape_markdown(r.message)} |" for r in results]
     return "\n".join(["| source | result |", "|---|---|", *rows])
-
-
-def chat_text(answer: Answer) -> str:
-    """The answer as shown in the chat, with the fallback notice when there is one."""
-    return f"{answer.answer}\n\n*Note: {answer.notice}*" if answer.notice else answer.answer
 
 
 def _stream(

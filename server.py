@@ -9,6 +9,7 @@ the API) and ``ingest`` (uploads)::
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 import gradio as gr
@@ -35,6 +36,7 @@ def create_server(assistant: Assistant) -> FastAPI:
         path="/",
         auth=("newsdesk", token) if token else None,
         show_error=True,
+        max_file_size=assistant.settings.max_source_bytes,
     )
 
 
@@ -42,8 +44,8 @@ def _ingester(assistant: Assistant) -> Any:
     """The API's ingest: the Ingest tab's, so an upload gets the same ``upload:<name>`` id."""
     from ingest.uploads import ingest_each
 
-    def ingest_sources(sources: list[tuple[str, str]]) -> Any:
-        return ingest_each(sources, assistant.store, settings=assistant.settings)
+    def ingest_sources(uploads: Sequence[tuple[str, str]], urls: Sequence[str]) -> Any:
+        return ingest_each(uploads, urls, assistant.store, settings=assistant.settings)
 
     return ingest_sources
 

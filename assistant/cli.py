@@ -107,16 +107,13 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
-    from contextlib import nullcontext
-
     from ingest.loaders import load_sources
-    from ingest.lock import ingest_lock
+    from ingest.lock import writing
     from ingest.pipeline import index_articles
 
     from .factory import open_store
 
-    embedded = not getattr(settings, "chroma_url", None)
-    with ingest_lock(settings.store) if embedded else nullcontext():
+    with writing(settings):  # the web app's ingest takes the same lock
         store = open_store(settings)
         report = index_articles(
             load_sources(

@@ -27,6 +27,10 @@ class StoreUnavailableError(NewsdeskError):
     """The Chroma store cannot be opened or reached."""
 
 
+class StoreBusyError(StoreUnavailableError):
+    """Another process holds the embedded store's ingest lock; try again when it is done."""
+
+
 class QuestionError(NewsdeskError):
     """A question that cannot be asked as given (empty, too long)."""
 

@@ -54,14 +54,24 @@ def resolve_target(url: str, *, allow_private: bool) -> Target:
     return Target(url=url, scheme=scheme, host=host, port=port, address=addresses[0])
 
 
+def check_url(text: str) -> None:
+    """Raise ``SourceError`` unless ``text`` is an ``http(s)://host...`` URL (never a path)."""
+    check_scheme(text)
+    if not urlsplit(text).hostname:
+        raise SourceError(
+            text, "not a valid URL; write it as http://host/path or https://host/path."
+        )
+
+
 def check_scheme(url: str) -> str:
     """The URL's scheme if it is http or https; else raise ``SourceError`` (``file:``...)."""
     scheme = urlsplit(url).scheme.lower()
     if scheme not in SCHEMES:
+        what = f"the '{scheme}' scheme is refused" if scheme else "not a URL"
         raise SourceError(
             url,
-            f"the '{scheme or 'no'}' scheme is refused: newsdesk fetches only http:// and "
-            "https:// URLs (a local file is ingested by its path with `newsdesk ingest`).",
+            f"{what}: newsdesk fetches only http:// and https:// URLs (to ingest a file, "
+            "upload it or give its path to `newsdesk ingest`).",
         )
     return scheme
 

@@ -18,7 +18,7 @@ from typing import Any
 from assistant.errors import SourceError
 from assistant.models import Article
 
-from .addresses import check_scheme
+from .addresses import check_url
 from .articles import make_article
 from .cleaning import clean_text
 from .feeds import load_feed
@@ -77,7 +77,7 @@ def load_sources(
 def _not_fetchable(url: str) -> SourceError:
     """Why a URL that is not ``http(s)://host...`` is not fetched."""
     try:
-        check_scheme(url)
+        check_url(url)
     except SourceError as error:
         return error
     return SourceError(url, "not a valid URL; write it as http://host/path or https://host/path.")

@@ -1,8 +1,10 @@
 """One writer at a time for an embedded store: a second ingest fails at once with a clear message.
 
-A Chroma server serialises writes itself, so the lock applies to the embedded store only::
+A Chroma server serialises writes itself, so the lock applies to the embedded store only.
+``newsdesk ingest``, the chat's Ingest tab and ``POST /api/ingest`` all take it
+(``writing(settings)``)::
 
-    with ingest_lock(settings.store):
+    with writing(settings):
         index_articles(...)
 """
 
@@ -12,14 +14,20 @@ import fcntl
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 
-from assistant.errors import StoreUnavailableError
+from assistant.errors import StoreBusyError
+from assistant.settings import Settings
 
 logger = logging.getLogger(__name__)
 
 LOCK_NAME = ".newsdesk-ingest.lock"
+
+
+def writing(settings: Settings) -> AbstractContextManager[None]:
+    """The ingest lock of ``settings.store``, or nothing when a Chroma server is used."""
+    return nullcontext() if settings.chroma_url else ingest_lock(settings.store)
 
 
 @contextmanager
@@ -33,7 +41,7 @@ def ingest_lock(store_dir: Path) -> Iterator[None]:
         except BlockingIOError as error:
             handle.seek(0)
             holder = handle.read().strip() or "another process"
-            raise StoreUnavailableError(
+            raise StoreBusyError(
                 f"Another ingest (pid {holder}) is writing to the store at '{store_dir}'. "
                 "Wait for it to finish and run this one again, or share the store through a "
                 "Chroma server (NEWSDESK_CHROMA_URL) to ingest from several processes."

@@ -4,7 +4,10 @@ An upload lands in a temporary path; its articles get the stable id ``upload:<fi
 (``upload:<file name>#L<n>`` for JSON Lines) so uploading the same file again skips or replaces
 it instead of adding a copy::
 
-    results = ingest_each([("news.html", "/tmp/gradio/abc/news.html")], store, settings=settings)
+    results = ingest_each(
+        [("news.html", "/tmp/gradio/abc/news.html")], ["https://example.com/rss"], store,
+        settings=settings,
+    )
 """
 
 from __future__ import annotations
@@ -19,8 +22,10 @@ from assistant.models import Article
 from assistant.retrieval.base import ChunkStore
 from assistant.settings import Settings
 
+from .addresses import check_url
 from .articles import make_article
 from .loaders import load_sources
+from .lock import writing
 from .pipeline import IngestReport, index_articles
 
 logger = logging.getLogger(__name__)
@@ -42,27 +47,47 @@ class SourceResult:
 
 
 def ingest_each(
-    sources: Sequence[tuple[str, str]],
+    uploads: Sequence[tuple[str, str]],
+    urls: Sequence[str],
     store: ChunkStore,
     *,
     settings: Settings,
     on_progress: Callable[[int, int, str], None] | None = None,
 ) -> list[SourceResult]:
-    """Index each ``(display name, path or URL)`` on its own; one failure never stops the rest."""
+    """Index each upload ``(file name, temporary path)`` and each URL on its own.
+
+    One failure never stops the rest. A URL must be ``http(s)://`` (never a path on the
+    server) and is fetched under the address guard; the whole call holds the store's ingest
+    lock, so a second writer gets ``StoreBusyError`` at once.
+    """
+    sources = [*((name, path, True) for name, path in uploads), *((u, u, False) for u in urls)]
     results = []
-    for number, (name, source) in enumerate(sources):
-        if on_progress is not None:
-            on_progress(number, len(sources), name)
-        items = load_sources(
-            [source], max_bytes=settings.max_source_bytes, timeout=settings.fetch_timeout
-        )
-        if name != source:
-            items = rename_upload(items, name=name, path=Path(source))
-        report = index_articles(items, store, chunk_chars=settings.chunk_chars)
-        results.append(SourceResult(name, report))
+    with writing(settings):
+        for number, (name, source, uploaded) in enumerate(sources):
+            if on_progress is not None:
+                on_progress(number, len(sources), name)
+            items = _load(source, uploaded=uploaded, settings=settings)
+            if uploaded:
+                items = rename_upload(items, name=name, path=Path(source))
+            report = index_articles(items, store, chunk_chars=settings.chunk_chars)
+            results.append(SourceResult(name, report))
     if on_progress is not None:
         on_progress(len(sources), len(sources), "done")
     return results
+
+
+def _load(source: str, *, uploaded: bool, settings: Settings) -> Iterator[Article | SourceError]:
+    if not uploaded:
+        try:
+            check_url(source)
+        except SourceError as error:
+            return iter([error])
+    return load_sources(
+        [source],
+        max_bytes=settings.max_source_bytes,
+        timeout=settings.fetch_timeout,
+        allow_private=settings.fetch_allow_private,
+    )
 
 
 def rename_upload(

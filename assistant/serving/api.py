@@ -16,13 +16,11 @@ import json
 import logging
 import os
 import secrets
-import tempfile
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from pathlib import Path
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any, Literal
 
 import anyio
-from fastapi import APIRouter, Depends, FastAPI, File, Form, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -30,16 +28,25 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..chain import Assistant
-from ..errors import EmptyStoreError, NewsdeskError, QuestionError, StoreUnavailableError
+from ..errors import (
+    EmptyStoreError,
+    NewsdeskError,
+    QuestionError,
+    StoreBusyError,
+    StoreUnavailableError,
+)
 from ..models import Answer
+from .ingest_api import IngestSources, add_ingest_route
+from .limits import BodyLimit
 
 logger = logging.getLogger(__name__)
 
-IngestSources = Callable[[Sequence[tuple[str, str]]], Sequence[Any]]
-"""Ingests ``(name, path or URL)`` pairs into the assistant's store, each on its own; returns
-one result per source (``.name``, ``.message`` and its ``.report``), as the chat's Ingest tab."""
-
-_STATUS = {QuestionError: 422, EmptyStoreError: 409, StoreUnavailableError: 503}
+_STATUS = {
+    QuestionError: 422,
+    EmptyStoreError: 409,
+    StoreBusyError: 409,  # before its base class StoreUnavailableError
+    StoreUnavailableError: 503,
+}
 _END = object()
 ANSWER_THREADS = max(1, os.cpu_count() or 1)
 """Questions answered at once; more only contend for the cores (the rest wait in order)."""
@@ -89,6 +96,7 @@ def create_api(
     token = token if token is not None else assistant.settings.api_token
     app = FastAPI(title="newsdesk", summary="Answers about news articles, with cited passages.")
     app.state.assistant = assistant
+    app.add_middleware(BodyLimit, max_bytes=assistant.settings.max_upload_bytes)
     _add_error_handlers(app)
 
     @app.get("/healthz", tags=["health"])
@@ -145,19 +153,7 @@ def _api_router(assistant: Assistant, ingest_sources: IngestSources | None) -> A
         return {"article_id": article_id, "deleted_chunks": deleted}
 
     if ingest_sources is not None:
-
-        @router.post("/ingest")
-        def ingest(
-            files: Annotated[list[UploadFile], File()] = [],  # noqa: B006 (FastAPI idiom)
-            urls: Annotated[list[str], Form()] = [],  # noqa: B006
-        ) -> dict[str, Any]:
-            """Ingest uploaded files (.txt, .md, ...) and URLs; one result per source."""
-            if not files and not urls:
-                raise HTTPException(422, "Nothing to ingest: send files and/or urls form fields.")
-            with tempfile.TemporaryDirectory(prefix="newsdesk-upload-") as folder:
-                uploads = [save_upload(f, Path(folder) / str(i)) for i, f in enumerate(files)]
-                return results_to_json(ingest_sources([*uploads, *((u, u) for u in urls)]))
-
+        add_ingest_route(router, ingest_sources, settings=assistant.settings)
     return router
 
 
@@ -192,28 +188,6 @@ async def stream_events(first: Any, pull: Callable[[], Awaitable[Any]]) -> Async
 
 def _event(name: str, data: Any) -> str:
     return f"event: {name}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
-
-
-def save_upload(upload: UploadFile, folder: Path) -> tuple[str, str]:
-    """Write an upload into ``folder``; ``(its file name, its path)`` for ``ingest_sources``."""
-    name = Path(upload.filename or "upload.txt").name.lstrip(".") or "upload.txt"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / name
-    path.write_bytes(upload.file.read())
-    return name, str(path)
-
-
-def results_to_json(results: Sequence[Any]) -> dict[str, Any]:
-    """One entry per source, and the articles added, updated, unchanged and failed in all."""
-    reports = [result.report for result in results]
-    return {
-        "sources": [{"source": r.name, "result": r.message} for r in results],
-        "added": [a for report in reports for a in report.added],
-        "updated": [a for report in reports for a in report.updated],
-        "unchanged": [a for report in reports for a in report.unchanged],
-        "failed": [{"source": e.source, "problem": e.problem} for r in reports for e in r.failed],
-        "chunks_written": sum(report.chunks_written for report in reports),
-    }
 
 
 def _auth(token: str | None) -> list[Any]:
