@@ -6,6 +6,7 @@ The CLI is a composition root: it is the one module of ``assistant`` that reache
     newsdesk ingest data/articles
     newsdesk ask "Which groups reject the withdrawal?" --json
     newsdesk serve --port 7860
+    newsdesk migrate --to http://127.0.0.1:8000
 """
 
 from __future__ import annotations
@@ -91,7 +92,35 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--out", type=Path, help="write report.json, report.md, report.png")
     evaluate.add_argument("--json", action="store_true", help="print one JSON object")
     evaluate.set_defaults(run=run_eval)
+
+    migrate = commands.add_parser(
+        "migrate", help="copy the store into a Chroma server collection (no re-embedding)"
+    )
+    migrate.add_argument("--to", required=True, metavar="URL", help="e.g. http://127.0.0.1:8000")
+    migrate.add_argument("--to-collection", help="server collection (default: the same name)")
+    migrate.add_argument("--batch", type=int, default=1000, help="chunks per request")
+    migrate.set_defaults(run=run_migrate)
     return parser
+
+
+def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from .factory import open_store
+
+    source = open_store(settings)
+    target_settings = settings.model_copy(
+        update={"chroma_url": args.to, "collection": args.to_collection or settings.collection}
+    )
+    target = open_store(target_settings)
+
+    def report(done: int, total: int) -> None:
+        print(f"\r{done:,}/{total:,} chunks copied", end="", file=sys.stderr, flush=True)
+
+    copied = source.copy_to(target, batch=args.batch, on_batch=report)
+    print(file=sys.stderr)
+    where = f"{args.to} collection '{target_settings.collection}'"
+    print(f"copied {copied:,} chunks to {where}; it holds {target.count():,}.")
+    print(f"Use it with: NEWSDESK_CHROMA_URL={args.to} newsdesk serve")
+    return 0
 
 
 def _settings(args: argparse.Namespace) -> Settings:

@@ -10,6 +10,7 @@ README's table take their names from it::
 from __future__ import annotations
 
 import logging
+import warnings
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -86,11 +87,7 @@ def open_store(settings: Settings, *, client: Any = None) -> NewsStore:
     """The collection named by ``settings``, created on first use, with cosine distance."""
     client = client if client is not None else make_client(settings)
     try:
-        collection = client.get_or_create_collection(
-            name=settings.collection,
-            embedding_function=None,
-            configuration={"hnsw": {"space": "cosine"}},
-        )
+        collection = open_collection(client, settings.collection)
     except Exception as error:
         if settings.chroma_url is None:
             raise
@@ -99,6 +96,31 @@ def open_store(settings: Settings, *, client: Any = None) -> NewsStore:
             f"'{settings.collection}' ({error}). Check the server, or NEWSDESK_CHROMA_URL."
         ) from error
     return NewsStore(collection, make_embeddings(settings), client=client)
+
+
+# HNSW index of a new collection; measured by bench/scale_hnsw.py at 100k chunks (README, Scale).
+EF_SEARCH = 100
+HNSW: dict[str, Any] = {
+    "space": "cosine",
+    "max_neighbors": 16,
+    "ef_construction": 100,
+    "ef_search": EF_SEARCH,
+}
+
+
+def open_collection(client: Any, name: str) -> Any:
+    """The collection ``name`` (created with ``HNSW``); an existing one searching with a
+    smaller ef_search is raised to ours (the one HNSW setting Chroma changes in place)."""
+    collection = client.get_or_create_collection(
+        name=name, embedding_function=None, configuration={"hnsw": HNSW}
+    )
+    with warnings.catch_warnings():  # chromadb warns of the absent embedding function here
+        warnings.simplefilter("ignore", DeprecationWarning)
+        hnsw = (collection.configuration or {}).get("hnsw") or {}
+    if int(hnsw.get("ef_search") or 0) < EF_SEARCH:
+        collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+        logger.info("collection %s: ef_search raised to %d", name, EF_SEARCH)
+    return collection
 
 
 def make_retriever(settings: Settings, store: NewsStore) -> NewsRetriever:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -189,6 +189,39 @@ class NewsStore:
                 strict=True,
             )
         ]
+
+    def copy_to(
+        self,
+        target: NewsStore,
+        *,
+        batch: int = 1000,
+        on_batch: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Copy every chunk (id, text, metadata and vector: nothing is re-embedded) into
+        ``target``, ``batch`` at a time; return how many. Upserts, so a rerun resumes."""
+        total = self.count()
+        copied = 0
+        for offset in range(0, total, batch):
+            got = self._call(
+                self.collection.get,
+                include=["embeddings", "documents", "metadatas"],
+                limit=batch,
+                offset=offset,
+            )
+            if not got["ids"]:
+                break
+            target._call(
+                target.collection.upsert,
+                ids=got["ids"],
+                embeddings=got["embeddings"],
+                documents=got["documents"],
+                metadatas=got["metadatas"],
+            )
+            copied += len(got["ids"])
+            if on_batch is not None:
+                on_batch(copied, total)
+        target._bump()
+        return copied
 
     def _call(self, method: Any, *args: Any, **kwargs: Any) -> Any:
         try:

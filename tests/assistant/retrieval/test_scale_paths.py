@@ -139,3 +139,24 @@ def test_every_write_through_any_store_of_the_collection_changes_the_generation(
     seen.add(reader.generation())
     assert len(seen) == 4
     assert isinstance(writer, NewsStore) and writer.count() == 0
+
+
+def test_an_existing_collection_searching_with_a_smaller_ef_is_raised_to_ours(
+    settings: Settings,
+) -> None:
+    import warnings
+
+    from assistant.factory import EF_SEARCH, make_client
+
+    client = make_client(settings)
+    old = {"space": "cosine", "ef_search": 10}
+    client.create_collection(
+        settings.collection, embedding_function=None, configuration={"hnsw": old}
+    )
+    open_store(settings, client=client)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        reopened = make_client(settings).get_collection(
+            settings.collection, embedding_function=None
+        )
+        assert reopened.configuration["hnsw"]["ef_search"] == EF_SEARCH
