@@ -235,13 +235,27 @@ def test_uploaded_file_is_answerable_listed_and_deletable(api: str, tmp_path: Pa
     assert again.status_code == 404 and article_id in again.json()["detail"]
 
 
-def test_ingest_of_a_missing_url_reports_it_per_source(api: str) -> None:
+def test_ingest_of_a_loopback_url_is_refused_by_the_address_guard(api: str) -> None:
     response = HTTP.post(
         f"{api}/api/ingest", data={"urls": ["http://127.0.0.1:9/nothing"]}, headers=AUTH
     )
     assert response.status_code == 200
-    failed = response.json()["failed"]
-    assert [f["source"] for f in failed] == ["http://127.0.0.1:9/nothing"]
+    [failed] = response.json()["failed"]
+    assert failed["source"] == "http://127.0.0.1:9/nothing"
+    assert "refused to fetch from 127.0.0.1" in failed["problem"]
+    assert "NEWSDESK_FETCH_ALLOW_PRIVATE=1" in failed["problem"]
+
+
+def test_the_urls_field_never_reads_a_file_on_the_server(api: str, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Server secret\n\nThe admin password is hunter2.\n", encoding="utf-8")
+    urls = [str(secret), f"file://{secret}"]
+    response = HTTP.post(f"{api}/api/ingest", data={"urls": urls}, headers=AUTH)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["added"] == [] and body["chunks_written"] == 0
+    problems = [f["problem"] for f in body["failed"]]
+    assert problems[0].startswith("not a URL") and "'file' scheme is refused" in problems[1]
 
 
 def test_ingest_with_nothing_is_422(api: str) -> None:

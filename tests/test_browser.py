@@ -1,4 +1,7 @@
-"""A real browser (Debian's chromium, driven by Playwright) asks the example question.
+"""A real browser (Debian's chromium, driven by Playwright) asks questions in the chat.
+
+It sees the example answer with markers and sources, and an article whose title, url and text
+carry scripts, ``javascript:``/``data:`` links, HTML and Markdown shown as inert text.
 
 Never downloads a browser: it uses ``/usr/bin/chromium`` (``make install`` installs it).
 ``NEWSDESK_UPDATE_SCREENSHOT=1`` also writes the README's ``docs/screenshot.png``.
@@ -6,19 +9,26 @@ Never downloads a browser: it uses ``/usr/bin/chromium`` (``make install`` insta
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from app import EXAMPLES
 from assistant import Assistant, Settings
+from assistant.factory import open_store
 from server import create_server
-from tests.conftest import ROOT
+from tests.conftest import ROOT, ingest
 from tests.requirements import CHROMIUM, require_chromium
 from tests.test_api import Served
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 ARGS = [
     "--no-sandbox",
@@ -42,10 +52,10 @@ def chat_url(seed_settings: Settings) -> Iterator[str]:
         yield f"{served.url}/"
 
 
-def test_browser_asks_the_example_question_and_sees_markers_and_sources(
-    chat_url: str, tmp_path: Path
-) -> None:
-    from playwright.sync_api import expect, sync_playwright
+@contextmanager
+def chat_page(url: str, dialogs: list[str] | None = None) -> Iterator[Page]:
+    """A page of headless Debian chromium on ``url``; ``dialogs`` records every dialog."""
+    from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -53,21 +63,112 @@ def test_browser_asks_the_example_question_and_sees_markers_and_sources(
         )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.goto(chat_url, wait_until="networkidle")
-            box = page.locator("#question textarea")
-            box.fill(EXAMPLES[0])
-            box.press("Enter")
-            chat = page.locator("#chat")
-            expect(chat).to_contain_text("[1]", timeout=120_000)
-            expect(chat).to_contain_text("withdrawal")
-            sources = page.locator("#sources")
-            expect(sources).to_contain_text("[1]")
-            expect(sources).to_contain_text("Iranian-backed militias in Iraq")  # the title
-            shot = tmp_path / "screenshot.png"
-            page.screenshot(path=str(shot), full_page=True)
+            opened = dialogs if dialogs is not None else []
+            page.on("dialog", lambda dialog: (opened.append(dialog.message), dialog.dismiss()))
+            page.goto(url, wait_until="networkidle")
+            yield page
         finally:
             browser.close()
+
+
+def ask(page: Page, question: str) -> None:
+    box = page.locator("#question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+def test_browser_asks_the_example_question_and_sees_markers_and_sources(
+    chat_url: str, tmp_path: Path
+) -> None:
+    from playwright.sync_api import expect
+
+    with chat_page(chat_url) as page:
+        ask(page, EXAMPLES[0])
+        chat = page.locator("#chat")
+        expect(chat).to_contain_text("[1]", timeout=120_000)
+        expect(chat).to_contain_text("withdrawal")
+        sources = page.locator("#sources")
+        expect(sources).to_contain_text("[1]")
+        expect(sources).to_contain_text("Iranian-backed militias in Iraq")  # the title
+        shot = tmp_path / "screenshot.png"
+        page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
     if os.environ.get("NEWSDESK_UPDATE_SCREENSHOT") == "1":
         (ROOT / "docs").mkdir(exist_ok=True)
         shutil.copyfile(shot, ROOT / "docs" / "screenshot.png")
+
+
+def _payload(tag: str) -> str:
+    """Markup that would set ``window.__pwned`` (or open a dialog) if it ever ran."""
+    return (
+        f"<img src=x onerror=\"window.__pwned='{tag}-img';alert(1)\"> "
+        f"<script>window.__pwned='{tag}-script'</script> "
+        f"[click {tag}](javascript:window.__pwned='{tag}-md') "
+        f"![pixel {tag}](data:image/svg+xml;base64,PHN2Zy8+) "
+        f"<a href=\"javascript:window.__pwned='{tag}-a'\">open {tag}</a> **bold {tag}**"
+    )
+
+
+HOSTILE = [
+    {
+        "title": f"Zorblat festival {_payload('title')}",
+        "url": "javascript:window.__pwned='url';alert(2)",
+        "text": f"The Zorblat festival {_payload('text')} drew 9,000 visitors on Sunday.",
+    },
+    {
+        "title": "Quillfield bridge [x](data:text/html,<script>alert(3)</script>)",
+        "url": "data:text/html,<script>window.__pwned='data-url'</script>",
+        "text": "Mayor Anna Brisk opened the Quillfield bridge on Monday morning.",
+    },
+    {
+        "title": "Quillfield tunnel: the official page",
+        "url": "https://quillfield.example/tunnel",
+        "text": "The Quillfield tunnel is 4 kilometres long and opened in 1998.",
+    },
+]
+QUESTIONS = [  # each with a fact of its answer
+    ("How many visitors did the Zorblat festival draw?", "9,000 visitors"),
+    ("Who opened the Quillfield bridge?", "Anna Brisk"),
+    ("How long is the Quillfield tunnel?", "4 kilometres"),
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The chat on a store holding articles with hostile titles, urls and text (JSON Lines)."""
+    folder = tmp_path_factory.mktemp("hostile")
+    feed = folder / "hostile.jsonl"
+    feed.write_text("\n".join(json.dumps(a) for a in HOSTILE), encoding="utf-8")
+    settings = Settings(store=folder / "store")
+    report = ingest([feed], open_store(settings), settings)
+    assert len(report.added) == len(HOSTILE), report
+    with Served(create_server(Assistant.from_settings(settings))) as served:
+        yield f"{served.url}/"
+
+
+def test_hostile_article_titles_urls_and_text_never_run_or_link(hostile_url: str) -> None:
+    from playwright.sync_api import expect
+
+    dialogs: list[str] = []
+    hrefs: list[str] = []
+    shown = ""
+    with chat_page(hostile_url, dialogs) as page:
+        chat, sources = page.locator("#chat"), page.locator("#sources")
+        for question, fact in QUESTIONS:
+            ask(page, question)
+            expect(sources).to_contain_text(fact, timeout=120_000)
+            page.wait_for_timeout(500)  # let any injected handler fire
+            hrefs += page.eval_on_selector_all(
+                "#chat a[href], #sources a[href]", "links => links.map(a => a.href)"
+            )
+            shown += sources.inner_text()
+            inert = "#chat img, #sources img, #chat script, #sources script, #chat [onerror]"
+            assert page.locator(inert).count() == 0
+        shown += chat.inner_text()
+        assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert dialogs == []
+    assert all(h.startswith(("http://", "https://")) for h in hrefs), hrefs
+    assert "https://quillfield.example/tunnel" in hrefs  # an http(s) url still becomes a link
+    assert "<script>window.__pwned='title-script'</script>" in shown  # shown, as text
+    assert "[click title](javascript:window.__pwned='title-md')" in shown
+    assert "javascript:window.__pwned='text-" in shown  # the quoted text's markup too
