@@ -39,7 +39,9 @@ QUALITY_METRICS = METRICS[:4]
 class GoldCase:
     """One gold question: ``key_facts`` must appear in a correct answer, ``evidence`` in a chunk.
 
-    >>> GoldCase("q1", "Who won?", True, ("Smith",), ("Smith won the vote",))
+    >>> case = GoldCase("q1", "Who won?", True, ("Smith",), ("Smith won the vote",))
+    >>> case.answerable, case.key_facts
+    (True, ('Smith',))
     """
 
     id: str

@@ -1,7 +1,9 @@
 """The sentence-transformers embedding model behind a LangChain ``Embeddings`` interface.
 
-embeddings = SentenceEmbeddings(load_sentence_model(None))
-vector = embeddings.embed_query("Who welcomed the withdrawal?")  # 384 floats, unit length
+>>> embeddings = SentenceEmbeddings()  # the bundled all-MiniLM-L6-v2
+>>> vector = embeddings.embed_query("Who welcomed the withdrawal?")
+>>> len(vector), round(sum(x * x for x in vector), 3)  # 384 floats, unit length
+(384, 1.0)
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Sentence spans with character offsets, shared by chunking and the extractive answerer.
 
->>> [text[s:e] for s, e in sentence_spans(text := "Hi there. Mr. Smith left.")]
+>>> text = "Hi there. Mr. Smith left."
+>>> [text[s:e] for s, e in sentence_spans(text)]
 ['Hi there.', 'Mr. Smith left.']
 """
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.citations import DEFAULT_MIN_SUPPORT, CitationChecker, cited_sources
+from assistant.answering.citations import CitationChecker, cited_sources
 from assistant.models import Passage
 from assistant.retrieval.embeddings import SentenceEmbeddings
 
@@ -45,7 +45,8 @@ def test_sentence_backed_by_its_cited_passage_passes(
     checked = checker.check_sentence(sentence, PASSAGES)
     assert checked.supported, checked.score
     n, start, end = checked.supports[0]
-    assert PASSAGES[n - 1].text[start:end] in PASSAGES[n - 1].text
+    quote = PASSAGES[n - 1].text[start:end]  # the supporting sentence shares the claim's words
+    assert len(quote) > 20 and any(w in quote for w in checked.claim.split() if len(w) > 6)
     assert "[" not in checked.claim
 
 
@@ -76,7 +77,6 @@ def test_threshold_is_configurable(checker: CitationChecker) -> None:
     sentence = "Kataib Hezbollah called the withdrawal a deceptive declaration [1]."
     assert checker.check_sentence(sentence, PASSAGES).supported
     assert not strict.check_sentence(sentence, PASSAGES).supported
-    assert 0 < DEFAULT_MIN_SUPPORT < 1
 
 
 @pytest.mark.parametrize(
