@@ -42,6 +42,9 @@ def main() -> int:
     parser.add_argument("--server", action="store_true", help="also run against `chroma run`")
     parser.add_argument("--server-sizes", type=int, nargs="+", default=[10_000])
     parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument(
+        "--ask-only", action="store_true", help="re-ask the stores of the last run (scale.json)"
+    )
     parser.add_argument("--child", choices=["ingest", "ask"], help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--store", type=Path, help=argparse.SUPPRESS)
@@ -55,15 +58,29 @@ def main() -> int:
         return 0
     from scale_report import write_report
 
-    embed_rate = prepare(max(args.sizes))
-    rows = [measure(size, embed_rate, full_max=args.full_max) for size in sorted(args.sizes)]
-    if args.server:
-        rows += [
-            measure(size, embed_rate, full_max=args.full_max, server=True)
-            for size in sorted(args.server_sizes)
-        ]
+    plan = [(size, False) for size in sorted(args.sizes)]
+    plan += [(size, True) for size in sorted(args.server_sizes)] if args.server else []
+    if args.ask_only:
+        last = json.loads((args.out / "scale.json").read_text(encoding="utf-8"))
+        embed_rate = float(last["encoder_chunks_per_second"])
+        before = {(r["size"], r["backend"] == "server"): r for r in last["rows"]}
+        rows = [reask(before[key], server=key[1]) for key in plan if key in before]
+    else:
+        embed_rate = prepare(max(args.sizes))
+        rows = [measure(size, embed_rate, full_max=args.full_max, server=s) for size, s in plan]
     write_report(rows, embed_rate=embed_rate, out=args.out)
     return 0
+
+
+def reask(row: dict[str, Any], *, server: bool) -> dict[str, Any]:
+    """``row`` with its ask figures measured again on the store the last run built."""
+    store = WORK / "stores" / (f"{row['size']}-server" if server else str(row["size"]))
+    with chroma_server(store) if server else nullcontext((None, {})) as (url, _):
+        ask = child("ask", row["size"], store, url)
+    row = {**row, **ask, "ask_peak_rss_mb": ask["peak_rss_mb"]}
+    row["load_average"] = os.getloadavg()[0]
+    print(json.dumps(row), flush=True)
+    return row
 
 
 def prepare(largest: int) -> float:
@@ -106,6 +123,7 @@ def measure(size: int, embed_rate: float, *, full_max: int, server: bool = False
     row["ask_peak_rss_mb"] = ask["peak_rss_mb"]
     row["ingest_peak_rss_mb"] = ingest["peak_rss_mb"]
     row["store_mb"] = disk_mb(store)
+    row["load_average"] = os.getloadavg()[0]  # other work on the machine while this size ran
     full = ingest["full"]
     row["ingest_seconds"] = ingest["seconds"] + (0 if full else ingest["chunks"] / embed_rate)
     row["ingest_estimated"] = not full
