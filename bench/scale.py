@@ -64,7 +64,10 @@ def main() -> int:
         last = json.loads((args.out / "scale.json").read_text(encoding="utf-8"))
         embed_rate = float(last["encoder_chunks_per_second"])
         before = {(r["size"], r["backend"] == "server"): r for r in last["rows"]}
-        rows = [reask(before[key], server=key[1]) for key in plan if key in before]
+        for key in plan:
+            if key in before:
+                before[key] = reask(before[key], server=key[1])
+        rows = list(before.values())  # the sizes not asked again keep their figures
     else:
         embed_rate = prepare(max(args.sizes))
         rows = [measure(size, embed_rate, full_max=args.full_max, server=s) for size, s in plan]
