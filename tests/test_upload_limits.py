@@ -11,6 +11,7 @@ import itertools
 import socket
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -145,3 +146,15 @@ def test_a_body_the_route_cannot_use_is_422_naming_the_problem(
     response = httpx.post(f"{url}{path}", timeout=120, **request_options)
     assert response.status_code == 422, response.text
     assert says in response.json()["detail"]
+
+
+def test_the_ingest_tab_refuses_more_files_than_the_limit(url: str, tmp_path: Path) -> None:
+    from gradio_client import Client, handle_file
+
+    paths = []
+    for n in range(MAX_FILES + 1):
+        paths.append(tmp_path / f"note{n}.txt")
+        paths[-1].write_text(f"Note {n}\n\nThe tram ran {n} times.\n", encoding="utf-8")
+    client = Client(f"{url}/", verbose=False)
+    with pytest.raises(Exception, match=f"at most {MAX_FILES} files"):
+        client.predict([handle_file(str(p)) for p in paths], "", api_name="/ingest")
