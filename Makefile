@@ -4,7 +4,9 @@
 # installs nothing).
 VENV   := .venv
 PY     := $(VENV)/bin/python
-PIP    := $(PY) -m pip install --quiet
+# --no-compile: modules are byte-compiled when first imported, not all at install (saves about
+# 40 s of a fresh `make run` here).
+PIP    := $(PY) -m pip install --quiet --no-compile
 BASE   := $(VENV)/.installed
 DEV    := $(VENV)/.installed-dev
 LLM    := $(VENV)/.installed-llm
