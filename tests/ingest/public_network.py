@@ -9,6 +9,8 @@ of each scenario and how many requests reached the loopback server.
 from __future__ import annotations
 
 import json
+import os
+import ssl
 import subprocess
 import sys
 import tempfile
@@ -23,8 +25,12 @@ HOSTS = f"127.0.0.1 localhost\n{PUBLIC} news.example\n10.0.0.7 intranet.example\
 ARTICLE = b"Bridge closes\n\nThe old bridge closed on Friday for repairs, the council said.\n"
 
 
-def serve(address: str, respond: Callable[[BaseHTTPRequestHandler], None]) -> int:
-    """A threaded HTTP server on ``address`` (free port) answering with ``respond``."""
+def serve(
+    address: str,
+    respond: Callable[[BaseHTTPRequestHandler], None],
+    tls: ssl.SSLContext | None = None,
+) -> int:
+    """A threaded HTTP(S) server on ``address`` (free port) answering with ``respond``."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -34,6 +40,8 @@ def serve(address: str, respond: Callable[[BaseHTTPRequestHandler], None]) -> in
             pass
 
     server = ThreadingHTTPServer((address, 0), Handler)
+    if tls is not None:
+        server.socket = tls.wrap_socket(server.socket, server_side=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return int(server.server_address[1])
 
@@ -47,7 +55,26 @@ def send(handler: BaseHTTPRequestHandler, status: int, body: bytes, **headers: s
     handler.wfile.write(body)
 
 
-def scenarios() -> dict[str, Any]:
+def make_certificates(folder: Path) -> ssl.SSLContext:
+    """A throwaway CA (trusted through ``SSL_CERT_FILE``) and its certificate for news.example."""
+
+    def openssl(*args: str) -> None:
+        subprocess.run(["openssl", *args], cwd=folder, check=True, capture_output=True)
+
+    (folder / "san.ext").write_text("subjectAltName=DNS:news.example\n")
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=Test CA",
+            "-keyout", "ca.key", "-out", "ca.pem")  # fmt: skip
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=news.example",
+            "-keyout", "site.key", "-out", "site.csr")  # fmt: skip
+    openssl("x509", "-req", "-in", "site.csr", "-CA", "ca.pem", "-CAkey", "ca.key",
+            "-CAcreateserial", "-days", "1", "-extfile", "san.ext", "-out", "site.pem")  # fmt: skip
+    os.environ["SSL_CERT_FILE"] = str(folder / "ca.pem")  # httpx trusts this CA only
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(folder / "site.pem", folder / "site.key")
+    return context
+
+
+def scenarios(folder: Path) -> dict[str, Any]:
     from ingest.web import fetch
 
     hits: list[str] = []
@@ -74,9 +101,15 @@ def scenarios() -> dict[str, Any]:
             send(handler, 200, ARTICLE + f"Host: {host}\n".encode())
 
     outer = serve(PUBLIC, public)
+    secure = serve(PUBLIC, public, tls=make_certificates(folder))
+    urls = {
+        "direct": f"http://news.example:{outer}/article",
+        **{p.strip("/"): f"http://news.example:{outer}{p}" for p in redirects},
+        "https": f"https://news.example:{secure}/article",  # SNI and certificate name checked
+        "https-by-address": f"https://{PUBLIC}:{secure}/article",  # the certificate is not for it
+    }
     results: dict[str, Any] = {}
-    for name, path in [("direct", "/article"), *((p.strip("/"), p) for p in redirects)]:
-        url = f"http://news.example:{outer}{path}"
+    for name, url in urls.items():
         try:
             page = fetch(url, max_bytes=10**6, timeout=5.0)
             results[name] = {"ok": True, "url": page.url, "text": page.data.decode()}
@@ -90,13 +123,11 @@ def main() -> None:
     """Set up the namespace's loopback and hosts file, then print the scenarios' outcomes."""
     subprocess.run(["ip", "link", "set", "lo", "up"], check=True)
     subprocess.run(["ip", "addr", "add", f"{PUBLIC}/32", "dev", "lo"], check=True)
-    with tempfile.NamedTemporaryFile("w", suffix=".hosts", delete=False) as hosts:
-        hosts.write(HOSTS)
-    subprocess.run(["mount", "--bind", hosts.name, "/etc/hosts"], check=True)
-    try:
-        print(json.dumps(scenarios()))
-    finally:
-        Path(hosts.name).unlink()
+    with tempfile.TemporaryDirectory() as folder:
+        hosts = Path(folder) / "hosts"
+        hosts.write_text(HOSTS)
+        subprocess.run(["mount", "--bind", str(hosts), "/etc/hosts"], check=True)
+        print(json.dumps(scenarios(Path(folder))))
 
 
 if __name__ == "__main__":

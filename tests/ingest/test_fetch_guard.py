@@ -162,6 +162,16 @@ def test_a_public_host_is_fetched_from_the_address_that_was_checked(namespace_re
     assert "Host: news.example:" in direct["text"]  # its own Host header, sent to PUBLIC
 
 
+def test_https_to_the_checked_address_still_verifies_the_certificate_for_the_name(
+    namespace_results,
+) -> None:
+    secure = namespace_results["https"]
+    assert secure["ok"], secure
+    assert "Host: news.example:" in secure["text"]
+    by_address = namespace_results["https-by-address"]  # the certificate names news.example
+    assert not by_address["ok"] and "CERTIFICATE_VERIFY_FAILED" in by_address["message"]
+
+
 def test_a_redirect_to_a_public_page_is_followed(namespace_results) -> None:
     hop = namespace_results["to-public"]
     assert hop["ok"] and hop["url"].endswith("/article"), hop
