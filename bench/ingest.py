@@ -29,11 +29,11 @@ sys.path.insert(0, str(ROOT))
 from assistant import Settings  # noqa: E402
 from assistant.factory import open_store  # noqa: E402
 from assistant.retrieval.embeddings import bundled_model_path, load_sentence_model  # noqa: E402
+from bench.lee_corpus import lee_path  # noqa: E402
 from ingest.chunking import split_article  # noqa: E402
 from ingest.loaders import load_sources  # noqa: E402
 from ingest.pipeline import index_articles  # noqa: E402
 
-LEE = Path(sys.prefix) / "lib/python3.11/site-packages/gensim/test/test_data/lee_background.cor"
 GOLD = ROOT / "data" / "gold" / "lee.jsonl"
 
 
@@ -60,7 +60,7 @@ def main() -> None:
 
 
 def write_corpus(path: Path, articles: int) -> Path:
-    lines = LEE.read_text(encoding="latin-1").splitlines()[:articles]
+    lines = lee_path().read_text(encoding="latin-1").splitlines()[:articles]
     with path.open("w", encoding="utf-8") as out:
         for number, text in enumerate(lines):
             title = " ".join(text.split()[:8])
