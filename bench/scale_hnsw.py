@@ -1,140 +1,91 @@
-"""Dense recall@5 of Chroma's HNSW against exact search, per index configuration and ef_search.
+"""Dense recall@5 of Chroma's HNSW against exact search, per ef_search, on bench/scale.py's store.
 
-    .venv/bin/python bench/scale_hnsw.py --size 100000      # after bench/scale.py built the corpus
+    .venv/bin/python bench/scale_hnsw.py                      # the 100k store of the last run
+    .venv/bin/python bench/scale_hnsw.py --store build/bench/scale/stores/10000 --ef 40 100
 
-Each configuration (max_neighbors, ef_construction) gets a fresh embedded collection holding
-the corpus vectors (build/bench/scale/corpus.npz); ef_search is then changed on it with
-``collection.modify`` (as on an existing store) and recall@5 of 200 queries is measured
-against numpy brute force over the same vectors, one query at a time in a new process (Chroma
-applies a changed ef_search only when it loads the index). Writes build/bench/scale-hnsw.json.
+For each ef_search, one process changes it with ``collection.modify`` (as on an existing store)
+and a new one measures recall@5 of 200 queries (the dev gold questions and news sentences), one
+at a time, against numpy brute force over the same stored vectors (Chroma applies a changed
+ef_search only when a process loads the index). The store is left at newsdesk's own ef_search.
+Writes build/bench/scale-hnsw.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import shutil
 import subprocess
 import sys
-import time
+import warnings
 from pathlib import Path
 from typing import Any
-
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from scale_corpus import WORK, Corpus  # noqa: E402
+from scale_corpus import WORK  # noqa: E402
 
-CONFIGS = [(16, 100)]  # (max_neighbors, ef_construction): Chroma's default, what newsdesk uses
-EF_SEARCH = [10, 20, 40, 60, 100, 200, 400]
-QUERIES = WORK / "hnsw" / "queries.npz"
+EF_SEARCH = [20, 40, 60, 100, 150, 200, 400]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--store", type=Path, default=WORK / "stores" / "100000")
+    parser.add_argument("--ef", type=int, nargs="+", default=EF_SEARCH)
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "bench" / "scale-hnsw.json")
-    parser.add_argument("--probe", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--set-ef", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--probe", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.probe:
-        print("RESULT " + json.dumps(probe(args.probe)), flush=True)
+    if args.set_ef:
+        set_ef(args.store, args.set_ef)
         return 0
-    corpus = Corpus.load(WORK / "corpus.npz")
-    if corpus is None or len(corpus.vectors) < args.size:
-        sys.exit("no corpus of that size: run bench/scale.py first")
-    vectors = corpus.vectors[: args.size]
-    queries = query_vectors()
-    normed = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
-    similarity = (queries / np.linalg.norm(queries, axis=1, keepdims=True)) @ normed.T
-    QUERIES.parent.mkdir(parents=True, exist_ok=True)
-    np.savez(QUERIES, queries=queries, similarity=similarity)
+    if args.probe:
+        print("RESULT " + json.dumps(probe(args.store)), flush=True)
+        return 0
+    from assistant.factory import EF_SEARCH as OURS
+
     rows = []
-    for neighbors, construction in CONFIGS:
-        path, seconds = build(vectors, neighbors=neighbors, construction=construction)
-        for ef in EF_SEARCH:
-            set_ef(path, ef)
-            row = run_probe(path)  # a new process: Chroma applies ef_search when it loads
-            row.update(max_neighbors=neighbors, ef_construction=construction, build_s=seconds)
-            print(json.dumps(row), flush=True)
-            rows.append(row)
-    args.out.write_text(json.dumps({"size": args.size, "rows": rows}, indent=2) + "\n")
+    for ef in args.ef:
+        run(args.store, "--set-ef", str(ef))
+        row = json.loads(run(args.store, "--probe").split("RESULT ", 1)[1])
+        print(json.dumps(row), flush=True)
+        rows.append(row)
+    run(args.store, "--set-ef", str(OURS))
+    report = {"store": str(args.store), "newsdesk_ef_search": OURS, "rows": rows}
+    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
 
 
-def query_vectors() -> np.ndarray:
-    from scale_steps import gold_questions, query_texts
+def run(store: Path, *flags: str) -> str:
+    command = [sys.executable, __file__, "--store", str(store), *flags]
+    return subprocess.run(command, capture_output=True, text=True, check=True).stdout
 
-    from assistant.factory import make_embeddings
+
+def collection_of(store: Path) -> Any:
+    from assistant.factory import make_client
     from assistant.settings import Settings
 
-    embeddings = make_embeddings(Settings())
-    found = embeddings.embed_documents(query_texts(gold_questions()))
-    return np.asarray(found, dtype=np.float32)
+    warnings.simplefilter("ignore", DeprecationWarning)  # chromadb: no embedding function
+    return make_client(Settings(store=store)).get_collection("news", embedding_function=None)
 
 
-def client_of(path: Path) -> Any:
-    import chromadb
-
-    return chromadb.PersistentClient(str(path), chromadb.Settings(anonymized_telemetry=False))
+def set_ef(store: Path, ef: int) -> None:
+    collection_of(store).modify(configuration={"hnsw": {"ef_search": ef}})
 
 
-def build(vectors: np.ndarray, *, neighbors: int, construction: int) -> tuple[Path, float]:
-    """A collection of ``vectors`` (ids are row numbers); reused when already complete."""
-    path = WORK / "hnsw" / f"m{neighbors}-efc{construction}-{len(vectors)}"
-    if (path / "complete").is_file():
-        return path, float((path / "complete").read_text())
-    shutil.rmtree(path, ignore_errors=True)
-    hnsw = {"space": "cosine", "max_neighbors": neighbors, "ef_construction": construction}
-    collection = client_of(path).create_collection(
-        "news", embedding_function=None, configuration={"hnsw": hnsw}
-    )
-    began = time.perf_counter()
-    for start in range(0, len(vectors), 5000):
-        part = vectors[start : start + 5000]
-        ids = [str(i) for i in range(start, start + len(part))]
-        collection.add(ids=ids, embeddings=part.tolist())
-    seconds = time.perf_counter() - began
-    (path / "complete").write_text(str(seconds))
-    return path, seconds
+def probe(store: Path) -> dict[str, Any]:
+    from scale_steps import dense_recall, gold_questions
 
+    from assistant.factory import make_embeddings
+    from assistant.retrieval.store import NewsStore
+    from assistant.settings import Settings
 
-def set_ef(path: Path, ef: int) -> None:
-    collection = client_of(path).get_collection("news", embedding_function=None)
-    collection.modify(configuration={"hnsw": {"ef_search": ef}})
-
-
-def run_probe(path: Path) -> dict[str, Any]:
-    command = [sys.executable, __file__, "--probe", str(path)]
-    done = subprocess.run(command, capture_output=True, text=True, check=True)
-    line = next(x for x in done.stdout.splitlines() if x.startswith("RESULT "))
-    return dict(json.loads(line[len("RESULT ") :]))
-
-
-def probe(path: Path, k: int = 5) -> dict[str, Any]:
-    """Recall@k of one query at a time (as a question does) against exact search; a returned
-    chunk as similar as the k-th exact one counts as a hit (the corpus has duplicate chunks)."""
-    import warnings
-
-    warnings.simplefilter("ignore", DeprecationWarning)
-    collection = client_of(path).get_collection("news", embedding_function=None)
-    ef = collection.configuration["hnsw"]["ef_search"]
-    with np.load(QUERIES) as data:
-        queries, similarity = data["queries"], data["similarity"]
-    kth = -np.sort(-similarity, axis=1)[:, k - 1]
-    collection.query(query_embeddings=queries[:1].tolist(), n_results=k, include=[])  # load
-    hits, seconds = [], []
-    for n, query in enumerate(queries):
-        began = time.perf_counter()
-        found = collection.query(query_embeddings=[query.tolist()], n_results=k, include=[])
-        seconds.append(time.perf_counter() - began)
-        rows = [int(i) for i in found["ids"][0]]
-        hits.append(float(np.sum(similarity[n, rows] >= kth[n] - 1e-5)) / k)
+    collection = collection_of(store)
+    news = NewsStore(collection, make_embeddings(Settings()))
     return {
-        "ef_search": ef,
-        "recall_at_5": float(np.mean(hits)),
-        "query_ms_p50": float(np.median(seconds) * 1000),
+        "ef_search": collection.configuration["hnsw"]["ef_search"],
+        "chunks": collection.count(),
+        **dense_recall(news, gold_questions()),
     }
 
 
