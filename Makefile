@@ -12,7 +12,7 @@ DEV    := $(VENV)/.installed-dev
 LLM    := $(VENV)/.installed-llm
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: install install-dev install-llm chromium run test lint eval bench
+.PHONY: install install-dev install-llm chromium run test lint eval train-scorer bench
 
 install: $(BASE)
 install-dev: $(DEV)
@@ -52,13 +52,23 @@ run: $(BASE)
 test: $(DEV) $(LLM) chromium
 	NEWSDESK_REQUIRE_ALL=1 $(PY) -m pytest
 
-# Both gold sets against fresh stores in build/eval; reports in build/eval/*-report.
+# Dev (tuned on) and test (held out) gold sets against fresh stores in build/eval; reports in
+# build/eval/*-report. The test store is the Lee store copied, plus data/gold/test/articles.
 eval: $(DEV)
 	rm -rf build/eval
 	$(VENV)/bin/newsdesk --store build/eval/seed ingest data/articles --no-progress
-	$(VENV)/bin/newsdesk --store build/eval/seed eval data/gold/seed.jsonl --out build/eval/seed-report
+	$(VENV)/bin/newsdesk --store build/eval/seed eval data/gold/dev/seed.jsonl --out build/eval/dev-seed-report
 	$(PY) bench/lee_corpus.py --store build/eval/lee
-	$(VENV)/bin/newsdesk --store build/eval/lee eval data/gold/lee.jsonl --out build/eval/lee-report
+	$(VENV)/bin/newsdesk --store build/eval/lee eval data/gold/dev/lee.jsonl --out build/eval/dev-lee-report
+	cp -r build/eval/lee build/eval/test
+	$(VENV)/bin/newsdesk --store build/eval/test ingest data/gold/test/articles --no-progress
+	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/lee.jsonl --out build/eval/test-lee-report
+	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/styles.jsonl --out build/eval/test-styles-report
+
+# Refit the extractive answerer's scorer (assistant/answering/scorer.json) on the dev split and
+# questions generated from the Lee corpus and data/articles (never on data/gold/test).
+train-scorer: $(DEV)
+	$(PY) bench/train_scorer.py --store build/train/store
 
 # Ingest speed (Lee corpus, against raw encode and the LangChain tutorial pipeline) and load.
 bench: $(DEV) $(BENCH)

@@ -6,7 +6,7 @@ Reports, from one run: chunks/s of ``newsdesk`` ingest (load, clean, chunk, embe
 fresh embedded Chroma); its ratio to raw ``SentenceTransformer.encode`` of the same chunks; its
 ratio to the LangChain tutorial pipeline (RecursiveCharacterTextSplitter +
 ``Chroma.from_documents`` with ``HuggingFaceEmbeddings``); the unchanged re-ingest time; peak RSS;
-and bf16-vs-fp32 quality (cosine of chunk vectors, dense evidence hits on data/gold/lee.jsonl).
+and bf16-vs-fp32 quality (cosine of chunk vectors, dense evidence hits on data/gold/dev/lee.jsonl).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from ingest.chunking import split_article  # noqa: E402
 from ingest.loaders import load_sources  # noqa: E402
 from ingest.pipeline import index_articles  # noqa: E402
 
-GOLD = ROOT / "data" / "gold" / "lee.jsonl"
+GOLD = ROOT / "data" / "gold" / "dev" / "lee.jsonl"
 
 
 def main() -> None:

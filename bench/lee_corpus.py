@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/lee_corpus.py --store /tmp/lee-store          # ingest into a store
     .venv/bin/python bench/lee_corpus.py --jsonl /tmp/lee.jsonl          # or write JSON lines
-    NEWSDESK_STORE=/tmp/lee-store newsdesk eval data/gold/lee.jsonl
+    NEWSDESK_STORE=/tmp/lee-store newsdesk eval data/gold/dev/lee.jsonl
 
 Article ``n`` (0-based line number of ``lee_background.cor``, latin-1) gets the id
 ``lee-background-NNN`` and, as its title, its first words; the build is deterministic.
@@ -56,11 +56,11 @@ def _title(text: str, words: int = 10) -> str:
     return " ".join(head[:words]) + (" ..." if len(head) > words else "")
 
 
-def build_store(settings: Settings) -> str:
+def build_store(settings: Settings, *, progress: bool = True) -> str:
     """Ingest the sample articles and the Lee corpus into ``settings``' store; return a summary."""
     store = open_store(settings)
     items = [*load_sources([SAMPLE], max_bytes=settings.max_source_bytes), *lee_articles()]
-    report = index_articles(items, store, chunk_chars=settings.chunk_chars, progress=True)
+    report = index_articles(items, store, chunk_chars=settings.chunk_chars, progress=progress)
     return report.summary()
 
 

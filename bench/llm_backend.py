@@ -1,6 +1,6 @@
 """What the citation check lets through from a tiny LLM: SmolLM2-135M on the seed gold set.
 
-    .venv/bin/python bench/llm_backend.py [--gold data/gold/seed.jsonl] [--limit N]
+    .venv/bin/python bench/llm_backend.py [--gold data/gold/dev/seed.jsonl] [--limit N]
 
 Ingests the sample article into a temporary store, answers every gold question with the
 in-process ``llamacpp`` backend and prints, per question and in total: the share of generated
@@ -28,7 +28,7 @@ from ingest.pipeline import index_articles  # noqa: E402
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--gold", type=Path, default=ROOT / "data/gold/seed.jsonl")
+    parser.add_argument("--gold", type=Path, default=ROOT / "data/gold/dev/seed.jsonl")
     parser.add_argument("--limit", type=int, default=0)
     args = parser.parse_args()
     cases = load_gold(args.gold)[: args.limit or None]

@@ -7,23 +7,27 @@
 from __future__ import annotations
 
 import re
+from typing import Protocol
 
-from ..text.words import common_word, informativeness, is_stopword, same_word, stem, words
+from lemminflect import getAllLemmas
+
+from ..text.words import common_word, informativeness, is_stopword, words
+from .forms import key, present
 
 _NUMBER_WORDS = (
-    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
-    "forty|fifty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|"
-    "dozens|half|third|quarter|first|second|twice|several|scores"
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    "sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|hundred|hundreds|thousand|thousands|million|millions|billion|billions|dozen|"
+    "dozens|half|third|quarter|twice|several|scores"
 )
-_NUMBER = re.compile(rf"\b(?:\d[\d,.]*|{_NUMBER_WORDS})\b", re.IGNORECASE)
+_NUMBER = re.compile(rf"\b(?:\d[\d,.]*\d|\d|{_NUMBER_WORDS})\b", re.IGNORECASE)
 _YEAR = re.compile(r"(?:1[89]|20)\d\d")
 _MONTHS = (
     "January|February|March|April|May|June|July|August|September|October|November|December|"
     "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 )
 _DATE = re.compile(
-    rf"\b(?:{_MONTHS}|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
-    r"(?:1[89]|20)\d\d|yesterday|today|tonight|tomorrow|overnight|ago|"
+    rf"\b(?:(?:\d{{1,2}} )?(?:{_MONTHS})(?: \d{{1,2}})?|Monday|Tuesday|Wednesday|Thursday|"
+    r"Friday|Saturday|Sunday|(?:1[89]|20)\d\d|yesterday|today|tonight|tomorrow|overnight|"
     r"(?:last|next|this|the) (?:week|month|year|night|morning|weekend|summer|winter|decade)|"
     r"end of the year|\d{1,2}(?::\d\d)?\s?(?:am|pm)|Christmas|New Year)\b"
 )
@@ -36,6 +40,17 @@ _REASON = re.compile(
 # "Iran-backed", "US-led": adjectives made from a name, not names of answers.
 _DERIVED = re.compile(r"[A-Z][\w’']*-[a-z][\w’'-]*")
 _NAME = re.compile(r"\b[A-Z][\w’'-]*(?:\s+(?:al-|de |bin |la |van )?[A-Z][\w’'-]*)*")
+_OPENERS = '.!?"“'
+
+
+class Asking(Protocol):
+    """What these functions need of a question: the keys of its words and its numbers."""
+
+    @property
+    def asked(self) -> frozenset[str]: ...
+
+    @property
+    def numbers(self) -> frozenset[str]: ...
 
 
 def _specific(name: str) -> bool:
@@ -46,39 +61,74 @@ def _specific(name: str) -> bool:
     return " " in name or informativeness(name.lower()) > 2.7
 
 
-def names_in(text: str) -> set[str]:
-    """Capitalised names in ``text``; a sentence's first word only if it is not a common word."""
-    names = set()
+def in_dictionary(word: str) -> bool:
+    """An English dictionary word ("Dozens", "Police"), not a name ("Basra", "Qantas")."""
+    return bool(getAllLemmas(word.lower()))
+
+
+def name_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of capitalised names; a sentence's first word only if it is no English word."""
+    spans = []
     for match in _NAME.finditer(text):
-        name = match.group(0)
-        if not _specific(name):
-            continue
+        start, name = match.start(), match.group(0)
         first = name.split()[0]
-        starts_sentence = match.start() == 0 or text[: match.start()].rstrip()[-1:] in '.!?"“'
-        if starts_sentence and (common_word(first) or is_stopword(first.lower())):
-            name = name[len(first) :].strip()
-        if name and not is_stopword(name.lower()):
-            names.add(name)
-    return names
+        opens = start == 0 or text[:start].rstrip()[-1:] in _OPENERS
+        if opens and (common_word(first) or is_stopword(first.lower()) or in_dictionary(first)):
+            name = name[len(first) :].lstrip()
+            start = match.end() - len(name)
+        if name and _specific(name) and not is_stopword(name.lower()) and not _DATE.fullmatch(name):
+            spans.append((start, match.end()))
+    return spans
 
 
-def kinds_in(text: str, question: object = None) -> set[str]:
-    """The kinds of answer ``text`` holds: ``name``, ``place``, ``number``, ``date``, ``reason``.
+def names_in(text: str) -> set[str]:
+    """The capitalised names of ``text`` (see ``name_spans``)."""
+    return {text[a:b] for a, b in name_spans(text)}
 
-    With a question (anything with ``asked_names`` and ``asked_numbers``), names and numbers
-    the question itself mentions do not count.
-    """
-    asked_names: frozenset[str] = getattr(question, "asked_names", frozenset())
-    asked_numbers: frozenset[str] = getattr(question, "asked_numbers", frozenset())
+
+def quantity_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of numbers that count something: a bare year ("in 2026") is a date instead."""
+    return [m.span() for m in _NUMBER.finditer(text) if not _YEAR.fullmatch(m.group(0))]
+
+
+def date_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of dates and times: days, months, years, "last week", "yesterday"."""
+    return [m.span() for m in _DATE.finditer(text)]
+
+
+_SMALL = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_VALUES = {word: str(value) for value, word in enumerate(_SMALL.split())}
+_VALUES |= {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100"}
+
+
+def _number(text: str) -> str:
+    """A number as digits without separators: "1,500" -> "1500", "Twenty" -> "20"."""
+    text = text.lower().replace(",", "")
+    return _VALUES.get(text, text)
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers of ``text`` as digits without separators ("twenty" and "20" are one)."""
+    return {_number(m.group(0)) for m in _NUMBER.finditer(text)}
+
+
+def _new(name: str, question: Asking | None) -> bool:
+    """A name the question does not itself mention (``Haitian`` is ``Haiti``)."""
+    asked = question.asked if question else frozenset()
+    return any(not present(key(w), asked) for w in words(name))
+
+
+def kinds_in(text: str, question: Asking | None = None) -> set[str]:
+    """The kinds of answer ``text`` holds: ``name``, ``place``, ``number``, ``date``, ``reason``;
+    names and numbers the question itself mentions do not count."""
     kinds: set[str] = set()
-    new_names = [
-        n
-        for n in names_in(text)
-        if words(n) and not all(_asked(stem(w), asked_names) for w in words(n))
-    ]
-    if new_names:
+    if any(_new(n, question) for n in names_in(text)):
         kinds.update(("name", "place"))
-    if any(m.group(0).lower() not in asked_numbers for m in _quantities(text)):
+    asked_numbers = question.numbers if question else frozenset()
+    if any(_number(text[a:b]) not in asked_numbers for a, b in quantity_spans(text)):
         kinds.add("number")
     if _DATE.search(text):
         kinds.add("date")
@@ -87,36 +137,15 @@ def kinds_in(text: str, question: object = None) -> set[str]:
     return kinds
 
 
-def _asked(term: str, asked: frozenset[str]) -> bool:
-    """``term`` is a word the question asks with, in any form (``haitian`` for ``haiti``)."""
-    return term in asked or any(same_word(term, a) for a in asked)
-
-
-def _quantities(text: str) -> list[re.Match[str]]:
-    """Numbers in ``text`` that count something: a bare year ("in 2026") is a date instead."""
-    return [m for m in _NUMBER.finditer(text) if not _YEAR.fullmatch(m.group(0))]
-
-
-def numbers_in(text: str) -> set[str]:
-    return {m.group(0).lower() for m in _NUMBER.finditer(text)}
-
-
-def answer_spans(text: str, kind: str | None, question: object = None) -> list[tuple[int, int]]:
+def answer_spans(
+    text: str, kind: str | None, question: Asking | None = None
+) -> list[tuple[int, int]]:
     """Character spans in ``text`` of possible answers of ``kind`` (names the question does
     not mention, numbers, dates); empty for other kinds."""
-    asked: frozenset[str] = getattr(question, "asked_names", frozenset())
-    spans: list[tuple[int, int]] = []
     if kind in ("name", "place"):
-        for match in _NAME.finditer(text):
-            if not _specific(match.group(0)):
-                continue
-            new = [
-                w for w in words(match.group(0)) if not any(same_word(stem(w), a) for a in asked)
-            ]
-            if match.start() and new:
-                spans.append(match.span())
-    elif kind == "number":
-        spans = [m.span() for m in _quantities(text)]
-    elif kind == "date":
-        spans = [m.span() for m in _DATE.finditer(text)]
-    return spans
+        return [(a, b) for a, b in name_spans(text) if _new(text[a:b], question)]
+    if kind == "number":
+        return quantity_spans(text)
+    if kind == "date":
+        return date_spans(text)
+    return []

@@ -1,4 +1,4 @@
-"""Words of text: stems, stopwords, informativeness and word forms, shared by BM25 and the answerer.
+"""Words of text: stems, stopwords and informativeness, shared by BM25 and the answerer.
 
 >>> sorted(content_terms("Who welcomed the withdrawal?"))
 ['welcom', 'withdrawal']
@@ -66,56 +66,3 @@ def informativeness(word: str) -> float:
 def common_word(word: str) -> bool:
     """True for a frequent English word (e.g. a capitalised sentence opener such as "Hundreds")."""
     return informativeness(word.lower()) <= 3.5
-
-
-def fuzzy_in(term: str, text: str) -> bool:
-    """``term`` (a word) occurs in ``text``, allowing a different ending (see ``same_word``)."""
-    term = stem(term.lower())
-    return any(same_word(term, stem(word)) for word in words(text))
-
-
-# Irregular English word forms, each family as its base form first: the forms suffix
-# stripping cannot join ("died", "dead", "death"; "held", "hold"). General English morphology
-# (irregular verbs and the nouns and adjectives most often made from them), not a synonym list.
-_FAMILY_TEXT = """
-    die died dies dying dead death deaths | hold held | win won | lose lost loss losses
-    leave left | take took taken | give gave given | go went gone | come came
-    become became | buy bought | sell sold | fall fell fallen | rise rose risen
-    fight fought | flee fled | seek sought | meet met | send sent | spend spent | build built
-    strike struck | shoot shot | steal stole stolen | begin began begun | bring brought
-    catch caught | teach taught | keep kept | lead led | feel felt | run ran
-    write wrote written | drive drove driven | choose chose chosen | speak spoke spoken
-    break broke broken | freeze froze frozen | hide hid hidden | bear bore born
-    grow grew grown | know knew known | throw threw thrown | fly flew flown
-    draw drew drawn | show shown | sink sank sunk | sing sang sung | stand stood
-    understand understood | sit sat | lay laid | pay paid | wake woke woken | wear wore worn
-    tear tore torn | swear swore sworn | forget forgot forgotten | get got gotten
-    eat ate eaten | feed fed | bleed bled | hang hung | lend lent | bend bent
-    mean meant | deal dealt | dig dug | stick stuck | swing swung | sweep swept | sleep slept
-    hear heard | ride rode ridden | shake shook shaken | forgive forgave forgiven
-    overcome overcame | withdraw withdrew withdrawn | uphold upheld | overthrow overthrew
-    overthrown | arise arose arisen | forbid forbade forbidden | think thought | slide slid
-    spin spun | slay slew slain | weave wove woven
-"""
-_FAMILY = {form: family.split()[0] for family in _FAMILY_TEXT.split("|") for form in family.split()}
-
-
-@lru_cache(maxsize=65536)
-def lemma(word: str) -> str:
-    """The base form of an irregular word form (``died`` -> ``die``, ``held`` -> ``hold``);
-    ``word`` itself otherwise."""
-    return _FAMILY.get(word, word)
-
-
-def same_word(a: str, b: str) -> bool:
-    """Stems ``a`` and ``b`` are one word: equal; or one begins the other and the shorter has
-    four letters or more (``iraq``, ``iraqi``); or both have five or more and share the first
-    five (``assassinat``, ``assassination``); or they are irregular forms of one word (``died``,
-    ``dead``; see ``lemma``). Shorter words (``us``) must be equal.
-    """
-    if a == b or lemma(a) == lemma(b):
-        return True
-    short, long = sorted((a, b), key=len)
-    if len(short) >= 4 and long.startswith(short):
-        return True
-    return len(short) >= 5 and short[:5] == long[:5]

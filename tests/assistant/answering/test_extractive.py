@@ -6,15 +6,17 @@ import pytest
 
 from assistant import Passage
 from assistant.answering.extractive import REFUSAL, ExtractiveAnswerer
-from assistant.answering.questions import analyse, question_kind, split_question
-from assistant.answering.terms import kinds_in
 from assistant.retrieval.embeddings import SentenceEmbeddings
-from assistant.text.words import content_terms, same_word, stem
 
 STORY = (
     "The Riverside council approved the new bridge on Tuesday. Mayor Helen Park said the "
     "bridge would open in March 2026. The project will cost 42 million dollars. Residents "
     "had opposed the plan because of noise. The Green Party voted against the bridge."
+)
+TOLLS = (
+    "The Harbour Users Group welcomed the new toll plan as a fair deal for commuters. "
+    "The Freight Drivers Union rejected the toll plan, calling it a tax on workers. "
+    "Average tolls rose by 8 per cent in the first year. Truck traffic fell by 3 per cent."
 )
 SPORT = (
     "Spain beat Argentina 3-0 to open the Hopman Cup in Perth. Arantxa Sanchez-Vicario won "
@@ -33,43 +35,6 @@ def passages() -> list[Passage]:
         Passage(chunk_id="c1", article_id="bridge", title="Bridge approved", text=STORY, score=1),
         Passage(chunk_id="c2", article_id="cup", title="Hopman Cup", text=SPORT, score=0.5),
     ]
-
-
-@pytest.mark.parametrize(
-    ("question", "kind"),
-    [
-        ("How many troops are in Iraq?", "number"),
-        ("What is the national road toll?", "number"),
-        ("When will the bridge open?", "date"),
-        ("On which day did the council vote?", "date"),
-        ("Where did the general travel?", "place"),
-        ("In which new suburb will they build?", "place"),
-        ("Why did the residents object?", "reason"),
-        ("Who welcomed the deal?", "name"),
-        ("Which party voted against it?", "name"),
-        ("What did the mayor say?", None),
-    ],
-)
-def test_question_kind(question: str, kind: str | None) -> None:
-    assert question_kind(question) == kind
-
-
-def test_multi_part_question_is_split_at_each_new_question_word() -> None:
-    assert split_question("Who won the cup, and who lost it?") == [
-        "Who won the cup",
-        "who lost it?",
-    ]
-    assert split_question("Who approved the bridge?") == ["Who approved the bridge?"]
-
-
-def test_names_the_question_already_mentions_are_no_answer() -> None:
-    question = analyse("Who is Helen Park?")
-    assert "name" not in kinds_in("Helen Park spoke.", question)
-    assert "name" in kinds_in("Helen Park met Tom Lee.", question)
-
-
-def test_content_terms_drop_stopwords_and_stem() -> None:
-    assert content_terms("Who welcomed the withdrawals?") == {"welcom", "withdrawal"}
 
 
 @pytest.mark.parametrize(
@@ -128,37 +93,30 @@ def test_citation_offsets_point_into_the_passage(
 
 
 @pytest.mark.parametrize(
-    ("a", "b", "same"),
+    ("question", "expected", "opposite"),
     [
-        ("died", "dead", True),  # irregular forms of one word
-        ("death", "dying", True),
-        ("held", "hold", True),
-        ("withdrew", "withdrawal", True),
-        ("iraq", "iraqi", True),  # a longer ending, as before
-        ("die", "diet", False),  # short words must still be equal or of one family
-        ("held", "help", False),
+        ("which union rejected the toll plan", "Freight Drivers Union", "Harbour Users Group"),
+        ("who welcomed the toll plan", "Harbour Users Group", "Freight Drivers Union"),
+        ("by how much did tolls rise", "8 per cent", "3 per cent"),
     ],
 )
-def test_same_word_joins_irregular_forms(a: str, b: str, same: bool) -> None:
-    assert same_word(stem(a), stem(b)) is same
-
-
-def test_a_form_of_a_name_the_question_mentions_is_no_new_name() -> None:
-    question = analyse("Whose residence did the rebels storm in Haiti?")
-    assert "name" not in kinds_in("Rebels stormed the palace in the Haitian capital.", question)
-    assert "name" in kinds_in("They stormed the home of President Aristide.", question)
-
-
-def test_a_count_is_found_under_another_form_of_the_question_word(
-    answerer: ExtractiveAnswerer,
+def test_a_sentence_stating_the_opposite_is_no_answer(
+    answerer: ExtractiveAnswerer, question: str, expected: str, opposite: str
 ) -> None:
-    crash = Passage(
-        chunk_id="c3",
-        article_id="crash",
-        title="Bus crash",
-        text="A bus crashed on the coast road near Lorne. The crash left at least 12 dead.",
-        score=1,
-    )
-    answer = answerer.answer("How many people died in the bus crash near Lorne?", [crash])
-    assert not answer.refused
-    assert "12 dead" in answer.answer
+    passages = [Passage(chunk_id="t", article_id="tolls", title="Toll plan", text=TOLLS, score=1)]
+    answer = answerer.answer(question, passages)
+    assert expected in answer.answer
+    assert opposite not in answer.answer
+
+
+def test_a_lower_case_question_finds_its_names(
+    answerer: ExtractiveAnswerer, passages: list[Passage]
+) -> None:
+    answer = answerer.answer("how did sanchez-vicario win her singles match", passages)
+    assert "straight sets" in answer.answer
+
+
+def test_never_more_than_max_sentences(passages: list[Passage]) -> None:
+    answerer = ExtractiveAnswerer(SentenceEmbeddings(), max_sentences=1)
+    answer = answerer.answer("How much will the bridge cost, and who won the opener?", passages)
+    assert len(answer.citations) <= 1

@@ -24,8 +24,8 @@ from assistant.evaluation.metrics import (
 from assistant.evaluation.report import write_report
 from tests.conftest import ROOT
 
-SEED_GOLD = ROOT / "data" / "gold" / "seed.jsonl"
-LEE_GOLD = ROOT / "data" / "gold" / "lee.jsonl"
+SEED_GOLD = ROOT / "data" / "gold" / "dev" / "seed.jsonl"
+LEE_GOLD = ROOT / "data" / "gold" / "dev" / "lee.jsonl"
 # The regression guard: what the grounded answerer scores on the seed set (see README).
 THRESHOLDS = {
     "key_fact_recall": 0.9,

@@ -1,0 +1,65 @@
+"""Training questions made from text, and the shipped scorer's weights."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answering.features import FEATURES
+from assistant.answering.scorer import WEIGHTS, Scorer
+from assistant.answering.training import questions_from_text
+
+TEXT = (
+    "The Dunmore council approved a new ferry terminal on Tuesday after a long debate. "
+    "Mayor Ana Ruiz said the terminal would cost 42 million dollars and open in 2027. "
+    "The Ferry Users Group welcomed the decision as a fair deal for commuters. "
+    "About 300 residents had signed a petition against the plan because of noise."
+)
+
+
+def test_questions_ask_for_a_name_number_or_date_of_a_sentence() -> None:
+    made = list(questions_from_text(TEXT, rng=random.Random(3), other_names=["Tom Reyes"]))
+    answerable = [m for m in made if m.answerable]
+    assert answerable, made
+    for item in answerable:
+        assert item.answer in item.source and item.source in TEXT
+        if item.style == "cloze":
+            assert item.answer.lower() not in item.question.lower()  # the answer is asked for
+
+
+def test_unanswerable_variants_change_a_year_a_number_a_name_or_the_verb() -> None:
+    made = []
+    for seed in range(20):
+        made += questions_from_text(TEXT, rng=random.Random(seed), other_names=["Tom Reyes"])
+    styles = {m.style for m in made if not m.answerable}
+    assert styles == {"near_miss", "opposite"}
+    opposite = [m.question.lower() for m in made if m.style == "opposite"]
+    assert any("rejected" in q or "reject" in q for q in opposite), opposite
+
+
+def test_shipped_weights_name_the_features_of_this_code() -> None:
+    data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
+    assert tuple(data["features"]) == FEATURES
+    assert len(data["coef"]) == len(FEATURES)
+    assert 0 < data["threshold"] < 1
+    assert "test" not in " ".join(data["fitted_on"]["dev"])
+
+
+def test_scorer_is_a_logistic_regression() -> None:
+    scorer = Scorer.load()
+    rows = np.zeros((2, len(FEATURES)))
+    rows[1, FEATURES.index("polarity_conflicts")] = 1.0
+    p = scorer.probabilities(rows)
+    assert p.shape == (2,) and np.all((p > 0) & (p < 1))
+    assert p[1] < p[0]  # stating the opposite lowers the probability
+
+
+def test_weights_fitted_on_other_features_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "scorer.json"
+    path.write_text(json.dumps({"features": ["coverage"], "coef": [1.0]}))
+    with pytest.raises(RuntimeError, match="Refit it"):
+        Scorer.load(path)
