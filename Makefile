@@ -12,7 +12,7 @@ DEV    := $(VENV)/.installed-dev
 LLM    := $(VENV)/.installed-llm
 BENCH  := $(VENV)/.installed-bench
 
-.PHONY: install install-dev install-llm chromium run test lint eval train-scorer bench
+.PHONY: install install-dev install-llm chromium run test lint eval train-scorer bench bench-scale
 
 install: $(BASE)
 install-dev: $(DEV)
@@ -75,6 +75,12 @@ bench: $(DEV) $(BENCH)
 	mkdir -p build/bench
 	$(PY) bench/ingest.py --report build/bench/ingest-report.json
 	$(PY) bench/load.py --report build/bench/load-report.json
+
+# Costs at 1k, 10k and 100k chunks, embedded and against `chroma run` (10k), and HNSW recall;
+# vectors cached in build/bench/scale. Writes build/bench/scale.{json,md,png}, scale-hnsw.json.
+bench-scale: $(DEV)
+	$(PY) bench/scale.py --server
+	$(PY) bench/scale_hnsw.py
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .
