@@ -4,6 +4,8 @@ store = NewsStore(collection, embeddings, client=client)
 store.replace_article(article, chunks, vectors)
 passages = store.query(embeddings.embed_query("Who welcomed it?"), k=5)
 token = store.generation()  # changes with every write through any NewsStore of the collection
+
+Long because: every Chroma call lives here (reads, writes, filters, the generation, copying).
 """
 
 from __future__ import annotations
@@ -36,11 +38,10 @@ LAST_WRITE = "newsdesk_last_write"
 class NewsStore:
     """Chunks of articles in a Chroma collection, embedded by ``embeddings``.
 
-    The collection is created without a Chroma embedding function: vectors always come from
-    ``embeddings``, so Chroma never tries to download its own default model. Every write or
-    delete bumps a generation counter in the collection's metadata; ``generation`` reads it
-    back (through ``client``, so another process's writes show; without one, only this
-    object's own writes), which is how the BM25 index knows it is current in one cheap call.
+    The collection has no Chroma embedding function: vectors always come from ``embeddings``,
+    so Chroma never downloads its own model. Every write or delete bumps a counter in the
+    collection's metadata; ``generation`` reads it back through ``client`` (so other processes'
+    writes show; without a client, only this object's), in one cheap call.
     """
 
     def __init__(self, collection: Any, embeddings: Embeddings, *, client: Any = None) -> None:
@@ -53,15 +54,15 @@ class NewsStore:
 
     def generation(self) -> str:
         """A token that changes whenever any chunk is written or deleted through a NewsStore."""
-        metadata = self._metadata()
-        return f"{metadata.get(GENERATION, 0)}:{metadata.get(LAST_WRITE, '')}"
+        got = self._metadata()
+        return f"{got.get(GENERATION, 0)}:{got.get(LAST_WRITE, '')}"
 
     def _metadata(self) -> dict[str, Any]:
-        if self.client is None:
-            return dict(self.collection.metadata or {})
-        name = self.collection.name
-        fresh = self._call(self.client.get_collection, name, embedding_function=None)
-        return dict(fresh.metadata or {})
+        collection = self.collection
+        if self.client is not None:
+            get = self.client.get_collection
+            collection = self._call(get, collection.name, embedding_function=None)
+        return dict(collection.metadata or {})
 
     def _bump(self) -> None:
         metadata = {k: v for k, v in self._metadata().items() if not k.startswith("hnsw:")}
@@ -197,8 +198,8 @@ class NewsStore:
         batch: int = 1000,
         on_batch: Callable[[int, int], None] | None = None,
     ) -> int:
-        """Copy every chunk (id, text, metadata and vector: nothing is re-embedded) into
-        ``target``, ``batch`` at a time; return how many. Upserts, so a rerun resumes."""
+        """Copy every chunk (id, text, metadata, vector: no re-embedding) into ``target``,
+        ``batch`` at a time; return how many. It upserts, so a rerun resumes."""
         total = self.count()
         copied = 0
         for offset in range(0, total, batch):
