@@ -104,8 +104,8 @@ def _payload(tag: str) -> str:
         f"<img src=x onerror=\"window.__pwned='{tag}-img';alert(1)\"> "
         f"<script>window.__pwned='{tag}-script'</script> "
         f"[click {tag}](javascript:window.__pwned='{tag}-md') "
-        f"![pixel {tag}](data:image/svg+xml;base64,PHN2Zy8+) "
-        f"<a href=\"javascript:window.__pwned='{tag}-a'\">open {tag}</a> **bold {tag}**"
+        f"<a href=\"javascript:window.__pwned='{tag}-a'\">open {tag}</a> **bold {tag}** "
+        f"![pixel {tag}](data:image/svg+xml;base64,PHN2Zy8+)"  # last: '!' may end a sentence
     )
 
 
@@ -113,7 +113,7 @@ HOSTILE = [
     {
         "title": f"Zorblat festival {_payload('title')}",
         "url": "javascript:window.__pwned='url';alert(2)",
-        "text": f"The Zorblat festival {_payload('text')} drew 9,000 visitors on Sunday.",
+        "text": f"The Zorblat festival drew 9,000 visitors on Sunday {_payload('text')}.",
     },
     {
         "title": "Quillfield bridge [x](data:text/html,<script>alert(3)</script>)",
@@ -126,10 +126,10 @@ HOSTILE = [
         "text": "The Quillfield tunnel is 4 kilometres long and opened in 1998.",
     },
 ]
-QUESTIONS = [  # each with a fact of its answer
-    ("How many visitors did the Zorblat festival draw?", "9,000 visitors"),
-    ("Who opened the Quillfield bridge?", "Anna Brisk"),
-    ("How long is the Quillfield tunnel?", "4 kilometres"),
+QUESTIONS = [  # each with the title its answer cites
+    ("How many visitors did the Zorblat festival draw?", "Zorblat festival <img"),
+    ("Who opened the Quillfield bridge?", "Quillfield bridge [x](data:"),
+    ("How long is the Quillfield tunnel?", "Quillfield tunnel: the official page"),
 ]
 
 
@@ -154,9 +154,9 @@ def test_hostile_article_titles_urls_and_text_never_run_or_link(hostile_url: str
     shown = ""
     with chat_page(hostile_url, dialogs) as page:
         chat, sources = page.locator("#chat"), page.locator("#sources")
-        for question, fact in QUESTIONS:
+        for question, title in QUESTIONS:
             ask(page, question)
-            expect(sources).to_contain_text(fact, timeout=120_000)
+            expect(sources).to_contain_text(title, timeout=120_000)
             page.wait_for_timeout(500)  # let any injected handler fire
             hrefs += page.eval_on_selector_all(
                 "#chat a[href], #sources a[href]", "links => links.map(a => a.href)"
