@@ -49,8 +49,13 @@ class ExtractiveAnswerer:
     word coverage) are embedded and scored per question; ``scorer`` defaults to the shipped
     weights.
 
-    >>> answerer = ExtractiveAnswerer(embeddings)
-    >>> answerer.answer("Who welcomed the deal?", passages).citations[0].quote
+    >>> from assistant.models import Passage
+    >>> from assistant.retrieval.embeddings import SentenceEmbeddings
+    >>> text = "The council approved the budget on Monday. Heavy rain fell in the evening."
+    >>> passage = Passage(chunk_id="c1", article_id="a1", text=text, score=1.0, title="Budget")
+    >>> answerer = ExtractiveAnswerer(SentenceEmbeddings())
+    >>> answerer.answer("When did the council approve the budget?", [passage]).answer
+    'The council approved the budget on Monday. [1]'
     """
 
     def __init__(

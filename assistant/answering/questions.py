@@ -1,8 +1,8 @@
 """What a question asks: its informative words, the names it mentions, the kind of answer.
 
->>> q = analyse("how many american troops are in iraq")
+>>> q = analyse("How many American troops are in Iraq?")
 >>> q.kind, q.anchors
-('number', ('iraq',))
+('number', ('american', 'iraq'))
 >>> split_question("Who won, and who was forced to withdraw?")
 ['Who won', 'who was forced to withdraw?']
 """
