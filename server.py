@@ -9,6 +9,7 @@ the API) and ``ingest`` (uploads)::
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from typing import Any
 
@@ -54,10 +55,16 @@ def serve(settings: Settings | None = None) -> None:
     """Build the assistant and serve the chat and the API until interrupted."""
     import uvicorn
 
+    began = time.perf_counter()
     settings = settings or Settings()
-    server = create_server(Assistant.from_settings(settings))
+    assistant = Assistant.from_settings(settings)
+    assistant.warm_up()  # the first question must not wait for the model and the BM25 index
+    server = create_server(assistant)
     logger.info(
-        "serving the chat at http://%s:%s/ and the API at /api", settings.host, settings.port
+        "serving the chat at http://%s:%s/ and the API at /api (ready in %.1f s)",
+        settings.host,
+        settings.port,
+        time.perf_counter() - began,
     )
     uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning")
 

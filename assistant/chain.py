@@ -125,6 +125,11 @@ class Assistant:
             )
         return query, passages
 
+    def warm_up(self) -> None:
+        """Load the models and indexes the first question would otherwise wait for (a server
+        calls it before it accepts requests)."""
+        self.retriever.warm_up()
+
     def check_question(self, question: str) -> str:
         question = (question or "").strip()
         if not question:

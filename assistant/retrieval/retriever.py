@@ -54,6 +54,12 @@ class NewsRetriever(BaseRetriever):
             self._index = KeywordIndex(self.store, directory=self.index_dir)
         return self._index
 
+    def warm_up(self) -> None:
+        """Load the embedding model and the BM25 index now rather than on the first question."""
+        self.store.embeddings.embed_query("warm up")
+        if self.keywords:
+            self.keyword_index.refresh()
+
     def retrieve(
         self, query: str, *, k: int | None = None, filters: Filters | None = None
     ) -> list[Passage]:

@@ -83,3 +83,15 @@ def test_follow_up_in_a_chat_retrieves_for_the_earlier_topic(seed_assistant: Ass
     answer = seed_assistant.ask("And who welcomed it?", history)
     assert not answer.refused
     assert any("withdrawal" in c.quote for c in answer.citations)
+
+
+def test_warm_up_loads_the_model_and_the_keyword_index_before_any_question(
+    seed_settings: Settings,
+) -> None:
+    from assistant.retrieval.embeddings import load_sentence_model
+
+    assistant = Assistant.from_settings(seed_settings)
+    assert assistant.retriever.keyword_index.snapshot.ids == []
+    assistant.warm_up()
+    assert load_sentence_model.cache_info().currsize >= 1
+    assert len(assistant.retriever.keyword_index.snapshot.ids) == assistant.store.count() > 0
