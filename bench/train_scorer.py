@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant.answering.extractive import ExtractiveAnswerer, feature_rows, passage_names  # noqa: E402
-from assistant.answering.features import FEATURES, Sentence, eligible, prefilter, sentences  # noqa: E402
+from assistant.answering.features import FEATURES, Sentence, prefilter, sentences  # noqa: E402
 from assistant.answering.questions import analyse, split_question  # noqa: E402
 from assistant.answering.scorer import WEIGHTS, Scorer  # noqa: E402
 from assistant.answering.terms import names_in  # noqa: E402
@@ -39,6 +39,7 @@ from assistant.retrieval.embeddings import embed_texts  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.text.sentences import sentence_spans  # noqa: E402
 from bench.lee_corpus import build_store, lee_articles  # noqa: E402
+from bench.scorer_fit import fit as _fit  # noqa: E402
 from ingest.loaders import load_sources  # noqa: E402
 
 DEV = sorted((ROOT / "data" / "gold" / "dev").glob("*.jsonl"))
@@ -214,131 +215,6 @@ def _item(g: Generated, retriever, answerer, k: int) -> Item | None:
 
 def _plural(question: str) -> bool:
     return any(analyse(part).plural for part in split_question(question))
-
-
-def _fit(items: list[Item], args: argparse.Namespace) -> dict:
-    """Fit on everything; report a held-out check (one article in five) first."""
-    held = [i for i in items if hash_group(i.group) % 5 == 0 and i.source == "generated"]
-    kept = [i for i in items if i not in held]
-    coef, intercept = _logistic(kept)
-    tuned = _calibrate(kept, coef, intercept)
-    print("held-out generated questions:", _fmt(_simulate(held, coef, intercept, **tuned)))
-    coef, intercept = _logistic(items)
-    tuned = _calibrate(items, coef, intercept)
-    for source in ("dev", "generated"):
-        part = [i for i in items if i.source == source]
-        print(f"{source} (trained on):", _fmt(_simulate(part, coef, intercept, **tuned)))
-    return {
-        "features": list(FEATURES),
-        "coef": [round(float(c), 6) for c in coef],
-        "intercept": round(float(intercept), 6),
-        **tuned,
-        "fitted_on": {
-            "dev": [p.name for p in args.gold],
-            "generated_questions": sum(i.source == "generated" for i in items),
-            "seed": args.seed,
-        },
-    }
-
-
-def hash_group(name: str) -> int:
-    return sum(name.encode())
-
-
-def _logistic(items: list[Item]) -> tuple[np.ndarray, float]:
-    """Logistic regression on standardised features, returned in the raw feature space."""
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.preprocessing import StandardScaler
-
-    dev = sum(i.source == "dev" for i in items)
-    dev_weight = max(1.0, 0.5 * (len(items) - dev) / max(dev, 1))
-    x, y, w = [], [], []
-    for item in items:
-        for row, label in zip(item.rows, item.labels, strict=True):
-            if label >= 0:
-                x.append(row)
-                y.append(label)
-                w.append(dev_weight if item.source == "dev" else 1.0)
-    scaler = StandardScaler().fit(x)
-    model = LogisticRegression(C=0.5, max_iter=5000, class_weight="balanced")
-    model.fit(scaler.transform(x), y, sample_weight=w)
-    coef = model.coef_[0] / scaler.scale_
-    return coef, float(model.intercept_[0] - coef @ scaler.mean_)
-
-
-def _calibrate(items: list[Item], coef: np.ndarray, intercept: float) -> dict[str, float]:
-    """The refusal threshold and margins that maximise the mean of the three quality metrics,
-    dev and generated questions counting alike."""
-    best: tuple[float, dict[str, float]] = (-1.0, {})
-    for threshold in np.arange(0.05, 0.96, 0.025):
-        for margin in (0.0, 0.05, 0.1, 0.2):
-            for list_margin in (0.1, 0.2, 0.3, 0.5):
-                tuned = {
-                    "threshold": round(float(threshold), 3),
-                    "margin": margin,
-                    "list_margin": list_margin,
-                }
-                scores = []
-                for source in ("dev", "generated"):
-                    part = [i for i in items if i.source == source]
-                    if part:
-                        scores.append(sum(_simulate(part, coef, intercept, **tuned).values()))
-                if np.mean(scores) > best[0]:
-                    best = (float(np.mean(scores)), tuned)
-    return best[1]
-
-
-def _simulate(
-    items: list[Item], coef: np.ndarray, intercept: float, **tuned: float
-) -> dict[str, float]:
-    """key-fact recall, citation precision and refusal accuracy of the answerer's choice."""
-    recall, hits, cited, refusals = [], 0, 0, []
-    for item in items:
-        shown = _choose(item, coef, intercept, plural=item.plural, **tuned)
-        refusals.append(float(bool(shown) != item.answerable))
-        if not item.answerable:
-            continue
-        text = " ".join(shown).lower()
-        recall.append(sum(f in text for f in item.facts) / len(item.facts))
-        cited += len(shown)
-        hits += sum(any(f in s.lower() for f in item.facts) for s in shown)
-    return {
-        "key_fact_recall": float(np.mean(recall)) if recall else 0.0,
-        "citation_precision": hits / cited if cited else 0.0,
-        "refusal_accuracy": 1 - float(np.mean(refusals)) if refusals else 0.0,
-    }
-
-
-def _choose(
-    item: Item,
-    coef: np.ndarray,
-    intercept: float,
-    *,
-    plural: bool,
-    threshold: float,
-    margin: float,
-    list_margin: float,
-) -> list[str]:
-    """What ``ExtractiveAnswerer.choose`` would quote (the sentences' texts)."""
-    if not item.rows:
-        return []
-    p = 1 / (1 + np.exp(-(np.asarray(item.rows) @ coef + intercept)))
-    p = np.where([eligible(r) for r in item.rows], p, 0.0)
-    order = np.argsort(-p)
-    if p[order[0]] < threshold:
-        return []
-    own = [t.split("\n") for t in item.texts]
-    best = order[0]
-    shown = [own[best][0]]
-    if item.rows[best][FEATURES.index("kind_next")] and own[best][1]:
-        shown.append(own[best][1])
-    floor = max(threshold, p[best] - (list_margin if plural else margin))
-    shown += [own[i][0] for i in order[1:] if p[i] >= floor]
-    return shown[:3]
-
-
-def _fmt(metrics: dict[str, float]) -> str:
-    return ", ".join(f"{k} {v:.3f}" for k, v in metrics.items())
 
 
 if __name__ == "__main__":

@@ -54,9 +54,12 @@ _PRONOUN = re.compile(
 
 def eligible(row: list[float]) -> bool:
     """A sentence can answer only when its article names every name and number the question
-    asks about: a question about another year, person or place is not answered by this one."""
+    asks about (a question about another year, person or place is not answered by this one)
+    and it does not state the opposite of what the question asks (see ``polarity``)."""
     return (
-        row[FEATURES.index("anchors_article")] >= 1.0 and not row[FEATURES.index("numbers_missing")]
+        row[FEATURES.index("anchors_article")] >= 1.0
+        and not row[FEATURES.index("numbers_missing")]
+        and not row[FEATURES.index("polarity_conflicts")]
     )
 
 
@@ -137,6 +140,8 @@ def features(
     wanted = question.kind in kinds
     missing = question.strict and not wanted
     agrees, conflicts = agreement(set(question.polar), sides(text))
+    if question.kind == "yesno":
+        conflicts = 0  # "did they accept it?" is answered by "they rejected it"
     return [
         coverage,
         question.coverage(near),

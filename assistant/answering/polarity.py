@@ -21,7 +21,7 @@ from .forms import base_form
 _AXES: dict[str, tuple[str, str]] = {
     "approval": (
         "welcome accept approve support endorse praise applaud hail thank favour favor "
-        "agree embrace positive celebrate commend",
+        "agree embrace positive celebrate commend believe trust",
         "reject oppose refuse condemn criticise criticize denounce dismiss slam protest "
         "disapprove disagree negative resist veto boycott decline",
     ),
@@ -31,7 +31,7 @@ _AXES: dict[str, tuple[str, str]] = {
         "fall decrease drop decline shrink lose slump plunge slide cut reduce contract "
         "worsen weaken lower",
     ),
-    "outcome": ("win beat victory succeed triumph", "lose defeat fail loss"),
+    "outcome": ("win beat defeat victory succeed triumph", "lose fail loss"),
     "truth": ("confirm admit acknowledge affirm", "deny dispute refute"),
     "permission": ("allow permit legalise legalize lift", "ban forbid prohibit outlaw"),
     "verdict": ("convict guilty", "acquit innocent"),
@@ -47,7 +47,7 @@ for _axis, (_plus, _minus) in _AXES.items():
     for _word in _minus.split():
         _SIDES.setdefault(_word, (_axis, -1))
 _NEGATION = frozenset(["not", "no", "never", "n't", "nor", "without", "neither"])
-_TOKEN = re.compile(r"n't|[a-z]+")
+_TOKEN = re.compile(r"[a-z]+(?=n't)|n't|[a-z]+")
 
 
 def sides(text: str) -> set[tuple[str, int]]:
@@ -76,5 +76,6 @@ def agreement(question: set[tuple[str, int]], sentence: set[tuple[str, int]]) ->
     """(agrees, conflicts): whether ``sentence`` states a side the question asks about, and
     whether it states only the opposite side of an axis the question asks about."""
     agrees = int(bool(question & sentence))
-    conflicts = int(any((a, -s) in sentence and (a, s) not in sentence for a, s in question))
+    asked = {(a, s) for a, s in question if (a, -s) not in question}  # one side only
+    conflicts = int(any((a, -s) in sentence and (a, s) not in sentence for a, s in asked))
     return agrees, conflicts

@@ -62,6 +62,9 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(r"\b[A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)*")
+# A follow-up rewritten with its context: "And who welcomed it? (Which groups reject ...?)";
+# the side it asks for is the follow-up's own.
+_CONTEXT = re.compile(r"\s*\([^()]*\)\s*$")
 _KIND_WORD = re.compile(r"\b(?i:which|what)\s+([a-z]+)\b")
 
 
@@ -122,7 +125,7 @@ def analyse(question: str, *, names: frozenset[str] = frozenset()) -> Question:
         numbers=frozenset(n for n in numbers_in(question) if n.isdigit() and n != "1"),
         kind=question_kind(question),
         plural=bool(kind_word and is_plural(kind_word.group(1))),
-        polar=frozenset(sides(question)),
+        polar=frozenset(sides(_CONTEXT.sub("", question))),
         focus=_focus(question),
         asked=frozenset(key(w) for w in words(question)),
     )

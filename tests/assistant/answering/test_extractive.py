@@ -120,3 +120,11 @@ def test_never_more_than_max_sentences(passages: list[Passage]) -> None:
     answerer = ExtractiveAnswerer(SentenceEmbeddings(), max_sentences=1)
     answer = answerer.answer("How much will the bridge cost, and who won the opener?", passages)
     assert len(answer.citations) <= 1
+
+
+def test_a_yes_no_question_is_answered_by_the_opposite_statement(
+    answerer: ExtractiveAnswerer,
+) -> None:
+    passages = [Passage(chunk_id="t", article_id="tolls", title="Toll plan", text=TOLLS, score=1)]
+    answer = answerer.answer("did the freight drivers union accept the toll plan", passages)
+    assert "rejected the toll plan" in answer.answer

@@ -60,6 +60,9 @@ def test_base_form_and_inflection() -> None:
         ("The union welcomed the offer.", {("approval", 1)}),
         ("The union rejected the offer.", {("approval", -1)}),
         ("The union did not accept the offer.", {("approval", -1)}),  # negation turns it over
+        ("The union doesn't support the offer.", {("approval", -1)}),
+        ("The union does not believe the offer is real.", {("approval", -1)}),
+        ("Smith defeated Jones in the final.", {("outcome", 1)}),
         ("Prices rose sharply in May.", {("change", 1)}),
         ("Prices fell sharply in May.", {("change", -1)}),
         ("The Tigers won the final.", {("outcome", 1)}),
@@ -77,6 +80,8 @@ def test_a_sentence_stating_the_opposite_conflicts_with_the_question() -> None:
     assert agreement(question, sides("The nurses welcomed the pay offer.")) == (0, 1)
     assert agreement(question, sides("The drivers rejected the pay offer.")) == (1, 0)
     assert agreement(question, sides("The offer was tabled on Monday.")) == (0, 0)
+    both = sides("who welcomed it (who rejected the pay offer)")  # a follow-up with its context
+    assert agreement(both, sides("The nurses welcomed the pay offer.")) == (1, 0)
 
 
 def test_opposite_word() -> None:

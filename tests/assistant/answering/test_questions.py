@@ -87,6 +87,8 @@ def test_focus_is_what_a_how_many_question_counts() -> None:
 
 def test_polar_words_of_the_question_are_kept() -> None:
     assert analyse("who rejected the pay offer").polar == {("approval", -1)}
+    follow_up = analyse("And who welcomed it? (Who rejected the pay offer?)")
+    assert follow_up.polar == {("approval", 1)}  # the follow-up's own side, not its context
 
 
 def test_coverage_weighs_rare_words_more() -> None:

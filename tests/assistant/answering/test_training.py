@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answering.features import FEATURES
+from assistant.answering.features import FEATURES, eligible
 from assistant.answering.scorer import WEIGHTS, Scorer
 from assistant.answering.training import questions_from_text
 
@@ -49,13 +49,14 @@ def test_shipped_weights_name_the_features_of_this_code() -> None:
     assert "test" not in " ".join(data["fitted_on"]["dev"])
 
 
-def test_scorer_is_a_logistic_regression() -> None:
+def test_scorer_is_a_logistic_regression_and_opposites_cannot_answer() -> None:
     scorer = Scorer.load()
     rows = np.zeros((2, len(FEATURES)))
+    rows[:, FEATURES.index("anchors_article")] = 1.0
     rows[1, FEATURES.index("polarity_conflicts")] = 1.0
     p = scorer.probabilities(rows)
     assert p.shape == (2,) and np.all((p > 0) & (p < 1))
-    assert p[1] < p[0]  # stating the opposite lowers the probability
+    assert eligible(list(rows[0])) and not eligible(list(rows[1]))
 
 
 def test_weights_fitted_on_other_features_are_refused(tmp_path: Path) -> None:
