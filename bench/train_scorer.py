@@ -92,7 +92,7 @@ def _parse() -> argparse.Namespace:
     parser.add_argument("--store", type=Path, default=ROOT / "build" / "train" / "store")
     parser.add_argument("--articles", type=Path, action="append", default=[])
     parser.add_argument("--gold", type=Path, action="append", default=None)
-    parser.add_argument("--questions", type=int, default=2500, help="generated questions")
+    parser.add_argument("--questions", type=int, default=1200, help="generated questions")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=Path, default=WEIGHTS)
     parser.add_argument("--keep", type=Path, help="save the feature rows here (pickle)")
