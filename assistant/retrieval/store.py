@@ -10,10 +10,11 @@ Long because: every Chroma call lives here (reads, writes, filters, the generati
 
 from __future__ import annotations
 
+import itertools
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from langchain_core.embeddings import Embeddings
@@ -43,6 +44,8 @@ class NewsStore:
     collection's metadata; ``generation`` reads it back through ``client`` (so other processes'
     writes show; without a client, only this object's), in one cheap call.
     """
+
+    page_size = 5000  # chunks per read when reading the whole collection
 
     def __init__(self, collection: Any, embeddings: Embeddings, *, client: Any = None) -> None:
         self.collection = collection
@@ -140,10 +143,10 @@ class NewsStore:
 
     def list_articles(self) -> list[ArticleRecord]:
         """One record per article in the store, sorted by title."""
-        result = self._call(self.collection.get, include=["metadatas"])
         by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for metadata in result["metadatas"] or []:
-            by_article[str(metadata["article_id"])].append(metadata)
+        for page in self._pages(include=["metadatas"]):
+            for metadata in page["metadatas"] or []:
+                by_article[str(metadata["article_id"])].append(metadata)
         return sorted(
             (article_record(aid, ms) for aid, ms in by_article.items()),
             key=lambda r: (r.title.lower(), r.article_id),
@@ -152,7 +155,16 @@ class NewsStore:
     def chunk_ids(self, filters: Filters | None = None) -> list[str]:
         """Ids of every chunk, or of those that ``filters`` lets through."""
         where = where_clause(filters)
-        return list(self._call(self.collection.get, where=where, include=[])["ids"])
+        return [i for page in self._pages(where=where, include=[]) for i in page["ids"]]
+
+    def _pages(self, **query: Any) -> Iterator[dict[str, Any]]:
+        """``collection.get(**query)`` ``page_size`` chunks at a time: one call over 100k
+        chunks overflows SQLite's limit on query variables."""
+        for offset in itertools.count(0, self.page_size):
+            got = self._call(self.collection.get, limit=self.page_size, offset=offset, **query)
+            yield got
+            if len(got["ids"]) < self.page_size:
+                return
 
     def passages(self, ids: Sequence[str]) -> dict[str, Passage]:
         """The chunks ``ids`` as passages (score 0), by id; ids no longer stored are absent."""

@@ -114,3 +114,15 @@ def test_near_duplicate_passages_are_dropped_keeping_the_first() -> None:
 def test_dense_only_mode_still_returns_k_passages(seed_assistant) -> None:
     retriever = NewsRetriever(store=seed_assistant.store, k=3, keywords=False)
     assert len(retriever.retrieve("Who welcomed the withdrawal?")) == 3
+
+
+def test_whole_collection_reads_go_page_by_page(seed_settings: Settings) -> None:
+    """A store of 100k chunks cannot be read in one call (SQLite's variable limit)."""
+    from assistant.factory import open_store
+
+    store = open_store(seed_settings)
+    everything = store.chunk_ids()
+    store.page_size = 2
+    assert sorted(store.chunk_ids()) == sorted(everything) and len(everything) > 2
+    [record] = store.list_articles()
+    assert record.chunks == len(everything) and record.complete
