@@ -24,11 +24,17 @@ import numpy as np
 
 from ..text.words import content_tokens
 from .base import ChunkStore
-from .bm25_snapshot import EMPTY, Snapshot, load_snapshot, load_tokens, save_snapshot
+from .bm25_snapshot import (
+    EMPTY,
+    Snapshot,
+    import_bm25s,
+    load_snapshot,
+    load_tokens,
+    save_snapshot,
+)
 from .filters import Filters
 
 logger = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it sets DEBUG and logs every build
 
 
 class KeywordIndex:
@@ -170,9 +176,7 @@ class KeywordIndex:
         ids = [i for i in ids if i in tokens]  # a chunk deleted while we fetched
         if not ids:
             return Snapshot(generation, [], None, EMPTY.sources, EMPTY.published)
-        import bm25s
-
-        model = bm25s.BM25()
+        model = import_bm25s().BM25()
         # bm25s rejects an empty document; a placeholder token keeps positions aligned with ids.
         model.index([list(tokens[i]) or ["\x00"] for i in ids], show_progress=False)
         columns = [self._columns[i] for i in ids]

@@ -84,8 +84,7 @@ def save_snapshot(
 def load_snapshot(directory: Path | None) -> Snapshot | None:
     if directory is None or not (directory / META).is_file():
         return None
-    import bm25s
-
+    bm25s = import_bm25s()
     try:
         meta = json.loads((directory / META).read_text(encoding="utf-8"))
         model = bm25s.BM25.load(str(directory), show_progress=False)
@@ -131,3 +130,12 @@ def _save_tokens(path: Path, documents: list[tuple[str, ...]]) -> None:
         flat=np.array(flat, dtype=np.int32),
         offsets=offsets.astype(np.int64),
     )
+
+
+def import_bm25s() -> Any:
+    """The ``bm25s`` module; importing it sets its logger to DEBUG (a line on every build), so
+    the level goes back to WARNING right after."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+    return bm25s
