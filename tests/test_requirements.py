@@ -43,3 +43,18 @@ def test_make_test_and_ci_require_every_component() -> None:
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     assert "NEWSDESK_REQUIRE_ALL=1 $(PY) -m pytest" in makefile
     assert "export NEWSDESK_REQUIRE_ALL=1" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_every_skip_in_the_suite_goes_through_requirements() -> None:
+    """No test skips a missing component by itself (``pytest.skip``, ``importorskip``,
+    ``skipif``): only ``tests/requirements.py`` may, so REQUIRE_ALL covers every skip."""
+    allowed = {ROOT / "tests" / "requirements.py", Path(__file__).resolve()}
+    words = ("pytest.skip(", "importorskip(", "mark.skip", "skipif(", "raise SkipTest")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {word}"
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if path.resolve() not in allowed
+        for word in words
+        if word in path.read_text(encoding="utf-8")
+    ]
+    assert not offenders, offenders
