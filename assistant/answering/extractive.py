@@ -23,7 +23,7 @@ from ..models import Answer, Citation, Passage
 from ..retrieval.embeddings import embed_texts
 from ..text.words import words
 from .base import stream_answer
-from .features import Sentence, eligible, features, key_set, prefilter, sentences
+from .features import FEATURES, Sentence, eligible, features, key_set, prefilter, sentences
 from .questions import Question, analyse, split_question
 from .scorer import Scorer
 from .terms import names_in
@@ -31,6 +31,7 @@ from .terms import names_in
 __all__ = ["REFUSAL", "ExtractiveAnswerer"]
 
 REFUSAL = "The ingested articles do not say."
+KIND_NEXT = FEATURES.index("kind_next")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class ExtractiveAnswerer:
         best = scored[0]
         margin = self.scorer.list_margin if question.plural else self.scorer.margin
         chosen = [best.sentence]
-        if best.row[8] and best.sentence.following:  # kind_next: the answer follows
+        if best.row[KIND_NEXT] and best.sentence.following:  # the answer follows it
             chosen.append(_next_sentence(best.sentence))
         for other in scored[1:]:
             if len(chosen) >= self.max_sentences:
