@@ -109,15 +109,11 @@ def analyse(question: str, *, names: frozenset[str] = frozenset()) -> Question:
     """The informative words, anchors and wanted kind of answer of ``question``; ``names``
     (lower-cased words of the names in the passages) make those words anchors whatever
     their case in the question ("iraq" in "how many troops are in iraq")."""
-    kind_word = _KIND_WORD.search(question)
-    terms: dict[str, float] = {}
-    for word in words(question):
-        if is_stopword(word) or word in _GENERIC or len(word) < 2:
-            continue
-        if kind_word and word == kind_word.group(1).lower():
-            continue  # "Which groups ...?": names the kind of answer, no evidence for one
-        weight = informativeness(re.sub(r"['’]s$", "", word))
-        terms[key(word)] = max(terms.get(key(word), 0.0), weight)
+    own = _CONTEXT.sub("", question)
+    kind_word = _KIND_WORD.search(own)
+    terms = _terms(own)
+    for term, weight in _terms(question[len(own) :], topic=True).items():
+        terms.setdefault(term, weight)
     return Question(
         text=question,
         terms=terms,
@@ -125,10 +121,29 @@ def analyse(question: str, *, names: frozenset[str] = frozenset()) -> Question:
         numbers=frozenset(n for n in numbers_in(question) if n.isdigit() and n != "1"),
         kind=question_kind(question),
         plural=bool(kind_word and is_plural(kind_word.group(1))),
-        polar=frozenset(sides(_CONTEXT.sub("", question))),
+        polar=frozenset(sides(own)),
         focus=_focus(question),
         asked=frozenset(key(w) for w in words(question)),
     )
+
+
+def _terms(text: str, *, topic: bool = False) -> dict[str, float]:
+    """Key -> informativeness of the content words of ``text``. With ``topic``
+    (the earlier question a follow-up borrows), only what it is about: not its words on a side
+    of an axis ("reject" in "Which groups reject the withdrawal?"), for the follow-up asks its
+    own side ("And who welcomed it?")."""
+    kind_word = _KIND_WORD.search(text)
+    terms: dict[str, float] = {}
+    for word in words(text):
+        if is_stopword(word) or word in _GENERIC or len(word) < 2:
+            continue
+        if kind_word and word == kind_word.group(1).lower():
+            continue  # "Which groups ...?": names the kind of answer, no evidence for one
+        if topic and sides(word):
+            continue
+        weight = informativeness(re.sub(r"['’]s$", "", word))
+        terms[key(word)] = max(terms.get(key(word), 0.0), weight)
+    return terms
 
 
 def is_plural(noun: str) -> bool:

@@ -109,3 +109,14 @@ def test_multi_part_question_is_split_at_each_new_question_word() -> None:
     ]
     assert split_question("Who approved the bridge?") == ["Who approved the bridge?"]
     assert split_question("who won and how") == ["who won how"]  # "how" alone joins the part before
+
+
+def test_a_follow_up_borrows_the_topic_of_its_context_but_asks_its_own_side() -> None:
+    """The condensed follow-up "And who welcomed it? (Which groups reject the council's
+    plan?)" is about the plan and asks who welcomed it: "reject" and "groups" are not its
+    words, and its side is the welcome."""
+    question = analyse("And who welcomed it? (Which groups reject the council's plan?)")
+    assert {key("plan"), key("welcomed")} <= set(question.terms)
+    assert key("reject") not in question.terms and key("groups") not in question.terms
+    assert question.polar == frozenset({("approval", 1)})
+    assert not question.plural
