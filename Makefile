@@ -60,10 +60,12 @@ eval: $(DEV)
 	$(VENV)/bin/newsdesk --store build/eval/seed eval data/gold/dev/seed.jsonl --out build/eval/dev-seed-report
 	$(PY) bench/lee_corpus.py --store build/eval/lee
 	$(VENV)/bin/newsdesk --store build/eval/lee eval data/gold/dev/lee.jsonl --out build/eval/dev-lee-report
+	$(VENV)/bin/newsdesk --store build/eval/lee eval data/gold/dev/paraphrase.jsonl --out build/eval/dev-paraphrase-report
 	cp -r build/eval/lee build/eval/test
 	$(VENV)/bin/newsdesk --store build/eval/test ingest data/gold/test/articles --no-progress
 	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/lee.jsonl --out build/eval/test-lee-report
 	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/styles.jsonl --out build/eval/test-styles-report
+	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/fresh.jsonl --out build/eval/test-fresh-report
 
 # Refit the extractive answerer's scorer (assistant/answering/scorer.json) on the dev split and
 # questions generated from the Lee corpus and data/articles (never on data/gold/test).

@@ -35,7 +35,7 @@ from assistant.answering.terms import names_in  # noqa: E402
 from assistant.answering.training import Generated, questions_from_text  # noqa: E402
 from assistant.evaluation.metrics import load_gold  # noqa: E402
 from assistant.factory import make_retriever, open_store  # noqa: E402
-from assistant.retrieval.embeddings import embed_texts  # noqa: E402
+from assistant.retrieval.embeddings import embed_texts, embed_tokens  # noqa: E402
 from assistant.settings import Settings  # noqa: E402
 from assistant.text.sentences import sentence_spans  # noqa: E402
 from bench.lee_corpus import build_store, lee_articles  # noqa: E402
@@ -139,6 +139,7 @@ def _warm(embeddings, args: argparse.Namespace) -> None:
     found = list(dict.fromkeys(t[a:b] for t in texts for a, b in sentence_spans(t)))
     for start in range(0, len(found), 512):
         embed_texts(embeddings, found[start : start + 512])
+        embed_tokens(embeddings, found[start : start + 512])
     print(f"embedded {len(found)} sentences")
 
 
@@ -154,7 +155,7 @@ def _candidates(question: str, retriever, answerer: ExtractiveAnswerer, k: int):
         found = found[: answerer.max_embedded]
         if not found:
             continue
-        rows += feature_rows(q, found, answerer.similarities(part, found))
+        rows += feature_rows(q, found, *answerer.similarities(part, found))
         texts += [_shown(s) for s in found]
     return rows, texts
 

@@ -20,10 +20,11 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from ..models import Answer, Citation, Passage
-from ..retrieval.embeddings import embed_texts
+from ..retrieval.embeddings import embed_texts, embed_tokens
 from ..text.words import words
 from .base import stream_answer
-from .features import FEATURES, Sentence, eligible, features, key_set, prefilter, sentences
+from .features import FEATURES, Sentence, eligible_all, features, key_set, prefilter, sentences
+from .matching import maxsim, question_weights
 from .questions import Question, analyse, split_question
 from .scorer import Scorer
 from .terms import names_in
@@ -64,7 +65,7 @@ class ExtractiveAnswerer:
         embeddings: Embeddings,
         *,
         max_sentences: int = 3,
-        max_embedded: int = 16,
+        max_embedded: int = 24,
         scorer: Scorer | None = None,
     ) -> None:
         self.embeddings = embeddings
@@ -109,19 +110,30 @@ class ExtractiveAnswerer:
         candidates = candidates[: self.max_embedded]
         if not candidates:
             return []
-        rows = feature_rows(question, candidates, self.similarities(question.text, candidates))
+        rows = feature_rows(question, candidates, *self.similarities(question.text, candidates))
         probabilities = self.scorer.probabilities(np.asarray(rows))
         scored = [
             Scored(s, r, float(p))
-            for s, r, p in zip(candidates, rows, probabilities, strict=True)
-            if eligible(r)
+            for s, r, p, ok in zip(candidates, rows, probabilities, eligible_all(rows), strict=True)
+            if ok
         ]
         return sorted(scored, key=lambda s: -s.probability)
 
-    def similarities(self, question: str, candidates: list[Sentence]) -> np.ndarray:
-        """Cosine similarity of each candidate to the question (the vectors are normalised)."""
-        vectors = embed_texts(self.embeddings, [c.text for c in candidates])
-        return vectors @ np.asarray(self.embeddings.embed_query(question))
+    def similarities(
+        self, question: str, candidates: list[Sentence]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Each candidate's cosine similarity to the question (the vectors are normalised) and
+        its word-level match (``matching.maxsim``; the cosine again for an embedding model
+        that gives no wordpiece vectors)."""
+        texts = [c.text for c in candidates]
+        tokens = embed_tokens(self.embeddings, [question, *texts])  # fills the vector cache too
+        cosines = embed_texts(self.embeddings, texts) @ np.asarray(
+            self.embeddings.embed_query(question)
+        )
+        if tokens is None:
+            return cosines, cosines
+        weights = question_weights(tokens[0])
+        return cosines, np.asarray([maxsim(weights, tokens[0], t) for t in tokens[1:]])
 
 
 def passage_names(passages: list[Passage]) -> frozenset[str]:
@@ -135,16 +147,21 @@ def _names(text: str) -> frozenset[str]:
 
 
 def feature_rows(
-    question: Question, candidates: list[Sentence], cosines: np.ndarray
+    question: Question, candidates: list[Sentence], cosines: np.ndarray, maxsims: np.ndarray
 ) -> list[list[float]]:
     """One ``FEATURES`` row per candidate (used by the answerer and by the training script)."""
-    best_cosine = float(cosines.max())
     best_coverage = max(question.coverage(key_set(c.text)) for c in candidates)
     return [
         features(
-            question, c, cosine=float(cos), best_cosine=best_cosine, best_coverage=best_coverage
+            question,
+            c,
+            cosine=float(cos),
+            best_cosine=float(cosines.max()),
+            best_coverage=best_coverage,
+            maxsim=float(match),
+            best_maxsim=float(maxsims.max()),
         )
-        for c, cos in zip(candidates, cosines, strict=True)
+        for c, cos, match in zip(candidates, cosines, maxsims, strict=True)
     ]
 
 

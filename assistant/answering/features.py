@@ -5,7 +5,8 @@ before and after it); ``features`` turns one candidate into the vector ``FEATURE
 given the question and the sentence's cosine similarity to it::
 
     candidates = sentences(passages)
-    row = features(analyse("who rejected the deal"), candidates[0], cosine=0.41, best_cosine=0.5)
+    row = features(analyse("who rejected the deal"), candidates[0], cosine=0.41, best_cosine=0.5,
+                   best_coverage=0.8, maxsim=0.45, best_maxsim=0.6)
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from functools import lru_cache
 
 from ..models import Passage
 from ..text.sentences import sentence_spans
-from .forms import keys
+from .forms import keys, present
 from .polarity import agreement, sides
 from .questions import Question
 from .terms import answer_spans, kinds_in, numbers_in, quantity_spans
@@ -36,6 +37,7 @@ FEATURES = (
     "anchors_sentence",  # share of the question's names and numbers in the sentence
     "anchors_nearby",  # ... near it
     "anchors_article",  # ... anywhere in the retrieved text of its article
+    "names_article",  # share of its names and numbers (not rare words) in that text
     "numbers_missing",  # a number the question mentions is nowhere in the article's text
     "missing_weight",  # informativeness of the rarest question word absent from nearby
     "rank",  # the passage's retrieval rank (0 = best)
@@ -46,6 +48,9 @@ FEATURES = (
     "length",  # log of the number of words
     "focus_near",  # "how many X": a number within four words of an X word
     "yesno",  # the question is a yes/no question
+    "maxsim",  # word-level match: each question word's best contextual match in the sentence
+    "maxsim_gap",  # maxsim minus the best maxsim among the candidates
+    "kind_word",  # holds the noun of "which party ...?" ("... leader of the Alliance Party")
 )
 _PRONOUN = re.compile(
     r"^\W*(?:\w+\s+){0,2}(?:he|she|his|her|him|they|their|them|it|its)\b", re.IGNORECASE
@@ -55,12 +60,25 @@ _PRONOUN = re.compile(
 def eligible(row: list[float]) -> bool:
     """A sentence can answer only when its article names every name and number the question
     asks about (a question about another year, person or place is not answered by this one)
-    and it does not state the opposite of what the question asks (see ``polarity``)."""
+    and it does not state the opposite of what the question asks (see ``polarity``). A rare
+    lower-case word of the question missing from the article only lowers the score: a
+    paraphrase may use it ("walkout" for "strike")."""
     return (
-        row[FEATURES.index("anchors_article")] >= 1.0
+        row[FEATURES.index("names_article")] >= 1.0
         and not row[FEATURES.index("numbers_missing")]
         and not row[FEATURES.index("polarity_conflicts")]
     )
+
+
+def eligible_all(rows: list[list[float]]) -> list[bool]:
+    """``eligible`` for each candidate of one question; besides, when the question asks for
+    one side (who *welcomed* it) and some eligible candidate states that side, only those
+    that state it can answer: a sentence on the topic that takes no side is not the answer
+    while one that takes the asked side is there."""
+    ok = [eligible(r) for r in rows]
+    agrees, yesno = FEATURES.index("polarity_agrees"), FEATURES.index("yesno")
+    sided = [o and bool(r[agrees]) and not r[yesno] for o, r in zip(ok, rows, strict=True)]
+    return sided if any(sided) else ok
 
 
 @dataclass(frozen=True)
@@ -131,6 +149,8 @@ def features(
     cosine: float,
     best_cosine: float,
     best_coverage: float,
+    maxsim: float,
+    best_maxsim: float,
 ) -> list[float]:
     """The values of ``FEATURES`` for ``sentence`` as an answer to ``question``."""
     text = sentence.text
@@ -156,6 +176,7 @@ def features(
         question.anchors_in(own),
         question.anchors_in(near),
         question.anchors_in(article),
+        question.anchors_in(article, names_only=True),
         float(not question.numbers <= numbers_in(sentence.article)),
         question.missing_weight(near),
         min(sentence.rank, 10) / 10,
@@ -166,6 +187,9 @@ def features(
         math.log1p(len(text.split())) / 4,
         _focus_near(question, text),
         float(question.kind == "yesno"),
+        maxsim,
+        maxsim - best_maxsim,
+        float(bool(question.kind_key) and present(question.kind_key, own)),
     ]
 
 

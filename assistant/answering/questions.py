@@ -81,6 +81,8 @@ class Question:
     polar: frozenset[tuple[str, int]] = frozenset()  # see polarity.sides
     focus: tuple[str, ...] = ()  # what a "how many" question counts
     asked: frozenset[str] = frozenset()  # keys of all its words: a name it mentions is no answer
+    rare: frozenset[str] = frozenset()  # the anchors that are only rare words, not names
+    kind_key: str = ""  # key of the noun in "which party ...?" / "what disease ...?"
 
     @property
     def strict(self) -> bool:
@@ -93,11 +95,13 @@ class Question:
         hit = sum(w for t, w in self.terms.items() if present(t, found))
         return hit / total if total else 0.0
 
-    def anchors_in(self, found: frozenset[str]) -> float:
-        """Share of the question's names and numbers among ``found`` (1.0 with none)."""
-        if not self.anchors:
+    def anchors_in(self, found: frozenset[str], *, names_only: bool = False) -> float:
+        """Share of the question's names, numbers and rare words among ``found`` (1.0 with
+        none); with ``names_only``, of its names and numbers alone."""
+        anchors = [a for a in self.anchors if not (names_only and a in self.rare)]
+        if not anchors:
             return 1.0
-        return sum(present(a, found) for a in self.anchors) / len(self.anchors)
+        return sum(present(a, found) for a in anchors) / len(anchors)
 
     def missing_weight(self, found: frozenset[str]) -> float:
         """Informativeness (0..1) of the rarest question word not among ``found``."""
@@ -114,13 +118,16 @@ def analyse(question: str, *, names: frozenset[str] = frozenset()) -> Question:
     terms = _terms(own)
     for term, weight in _terms(question[len(own) :], topic=True).items():
         terms.setdefault(term, weight)
+    anchors, rare = _anchors(question, names)
     return Question(
         text=question,
         terms=terms,
-        anchors=tuple(_anchors(question, names)),
+        anchors=anchors,
+        rare=rare,
         numbers=frozenset(n for n in numbers_in(question) if n.isdigit() and n != "1"),
         kind=question_kind(question),
         plural=bool(kind_word and is_plural(kind_word.group(1))),
+        kind_key=_kind_key(kind_word.group(1) if kind_word else ""),
         polar=frozenset(sides(own)),
         focus=_focus(question),
         asked=frozenset(key(w) for w in words(question)),
@@ -144,6 +151,14 @@ def _terms(text: str, *, topic: bool = False) -> dict[str, float]:
         weight = informativeness(re.sub(r"['’]s$", "", word))
         terms[key(word)] = max(terms.get(key(word), 0.0), weight)
     return terms
+
+
+def _kind_key(noun: str) -> str:
+    """The key of the noun naming the kind of answer, "" for none ("what is ...")."""
+    noun = noun.lower()
+    if not noun or is_stopword(noun) or noun in _GENERIC:
+        return ""
+    return key(noun)
 
 
 def is_plural(noun: str) -> bool:
@@ -185,11 +200,14 @@ def _focus(question: str) -> tuple[str, ...]:
     return tuple(focus)
 
 
-def _anchors(question: str, names: frozenset[str]) -> list[str]:
+def _anchors(question: str, names: frozenset[str]) -> tuple[tuple[str, ...], frozenset[str]]:
     """Names (runs of capitalised words, or words too rare to be anything else, whatever
     their case), and numbers of ``question``, each by the key of its rarest word: a name is
-    found in a text when that word is ("Shirley Strachan" by "Mr Strachan")."""
+    found in a text when that word is ("Shirley Strachan" by "Mr Strachan"). Second, the
+    anchors that are only rare lower-case words (a paraphrase may use such a word)."""
     anchors: list[str] = []
+    rare: set[str] = set()
+    strong: set[str] = set()
     taken: set[str] = set()
     for match in _CAPITALISED.finditer(question):
         tokens = match.group(0).split()
@@ -200,10 +218,15 @@ def _anchors(question: str, names: frozenset[str]) -> list[str]:
         found = [w for w in words(token) if len(w) >= 2 and not is_stopword(w)]
         if found:
             anchors.append(key(max(found, key=informativeness)))
+            strong.add(anchors[-1])
             taken.update(words(token))
     for word in words(question):
         if word in taken or is_stopword(word) or word in _GENERIC:
             continue
-        if word.isdigit() or word in names or informativeness(word) >= _RARE:
+        if word.isdigit() or word in names:
             anchors.append(key(word))
-    return list(dict.fromkeys(anchors))
+            strong.add(key(word))
+        elif informativeness(word) >= _RARE:
+            anchors.append(key(word))
+            rare.add(key(word))
+    return tuple(dict.fromkeys(anchors)), frozenset(rare - strong)

@@ -14,6 +14,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -95,6 +96,37 @@ class SentenceEmbeddings(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         return [float(x) for x in embed_texts(self, [text])[0]]
 
+    def embed_tokens(self, texts: list[str]) -> list[Tokens]:
+        """Each text's contextual wordpiece vectors (unit length, [CLS]/[SEP] dropped) with
+        the wordpieces, from the same forward pass that gives its sentence vector."""
+        model = self.model
+        special = set(model.tokenizer.all_special_ids)
+        with _autocast(self.precision):
+            outputs: list[dict[str, Any]] = model.encode(  # type: ignore[assignment]
+                texts, batch_size=self.batch_size, output_value=None, show_progress_bar=False
+            )
+        result = []
+        for output in outputs:
+            ids = output["input_ids"].tolist()
+            keep = [i for i, n in enumerate(ids) if n not in special]
+            vectors = output["token_embeddings"][keep].float().numpy()
+            vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+            pieces = tuple(model.tokenizer.convert_ids_to_tokens([ids[i] for i in keep]))
+            sentence = output["sentence_embedding"].float().numpy()
+            sentence /= max(float(np.linalg.norm(sentence)), 1e-12)
+            result.append(Tokens(vectors.astype(np.float16), pieces, sentence))
+        return result
+
+
+@dataclass(frozen=True)
+class Tokens:
+    """A text's contextual wordpiece vectors (rows, unit length), the wordpieces and the
+    text's sentence vector (unit length)."""
+
+    vectors: np.ndarray
+    pieces: tuple[str, ...]
+    sentence: np.ndarray
+
 
 def _autocast(precision: str) -> AbstractContextManager[Any]:
     if precision == "fp32":
@@ -120,21 +152,57 @@ def embed_texts(embeddings: Embeddings, texts: Sequence[str]) -> np.ndarray:
     """
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    owner = id(embeddings)
-    found: dict[str, np.ndarray] = {}
-    with _CACHE_LOCK:
-        _OWNERS.setdefault(owner, embeddings)
-        for text in dict.fromkeys(texts):
-            if (owner, text) in _CACHE:
-                _CACHE.move_to_end((owner, text))
-                found[text] = _CACHE[(owner, text)]
-    missing = [text for text in dict.fromkeys(texts) if text not in found]
+    found, missing = _cached(_CACHE, embeddings, texts)
     if missing:
         for text, vector in zip(missing, embeddings.embed_documents(missing), strict=True):
             found[text] = np.asarray(vector, dtype=np.float32)
-        with _CACHE_LOCK:
-            for text in missing:
-                _CACHE[(owner, text)] = found[text]
-            while len(_CACHE) > CACHE_SIZE:
-                _CACHE.popitem(last=False)
+        _store(_CACHE, CACHE_SIZE, id(embeddings), {t: found[t] for t in missing})
     return np.vstack([found[text] for text in texts])
+
+
+TOKEN_CACHE_SIZE = 20_000
+_TOKENS: OrderedDict[tuple[int, str], Tokens] = OrderedDict()
+
+
+def embed_tokens(embeddings: Embeddings, texts: Sequence[str]) -> list[Tokens] | None:
+    """The wordpiece vectors of ``texts`` through a process-wide cache of recent texts, or
+    ``None`` when ``embeddings`` cannot give them (a model other than sentence-transformers).
+    The same pass fills ``embed_texts``' cache, so a text is not encoded twice.
+
+        tokens = embed_tokens(embeddings, ["The council voted."])
+    """
+    if not isinstance(embeddings, SentenceEmbeddings):
+        return None
+    found, missing = _cached(_TOKENS, embeddings, texts)
+    if missing:
+        found.update(zip(missing, embeddings.embed_tokens(missing), strict=True))
+        owner = id(embeddings)
+        _store(_TOKENS, TOKEN_CACHE_SIZE, owner, {t: found[t] for t in missing})
+        _store(_CACHE, CACHE_SIZE, owner, {t: found[t].sentence for t in missing})
+    return [found[text] for text in texts]
+
+
+def _cached(
+    cache: OrderedDict[tuple[int, str], Any], embeddings: Embeddings, texts: Sequence[str]
+) -> tuple[dict[str, Any], list[str]]:
+    """What ``cache`` holds of ``texts`` for this model (marked recently used) and the rest."""
+    owner = id(embeddings)
+    found: dict[str, Any] = {}
+    with _CACHE_LOCK:
+        _OWNERS.setdefault(owner, embeddings)
+        for text in dict.fromkeys(texts):
+            if (owner, text) in cache:
+                cache.move_to_end((owner, text))
+                found[text] = cache[(owner, text)]
+    return found, [text for text in dict.fromkeys(texts) if text not in found]
+
+
+def _store(
+    cache: OrderedDict[tuple[int, str], Any], size: int, owner: int, items: dict[str, Any]
+) -> None:
+    """Add ``items`` to ``cache``, dropping the least recently used beyond ``size``."""
+    with _CACHE_LOCK:
+        for text, value in items.items():
+            cache[(owner, text)] = value
+        while len(cache) > size:
+            cache.popitem(last=False)

@@ -70,6 +70,20 @@ def test_lower_case_names_are_anchors_when_rare_or_named_in_the_passages() -> No
     assert analyse("how many troops are in iraq", names=names).anchors == (key("iraq"),)
 
 
+def test_rare_lower_case_words_are_anchors_apart_from_names() -> None:
+    question = analyse("how many stevedores joined the walkout at Port Hedland")
+    assert key("hedland") in question.anchors and key("hedland") not in question.rare
+    assert key("stevedores") in question.anchors and key("stevedores") in question.rare
+    assert analyse("who is kowalski", names=frozenset({"kowalski"})).rare == frozenset()
+
+
+def test_the_kind_word_is_kept_as_the_kind_of_answer() -> None:
+    assert analyse("which party does the new premier lead").kind_key == key("party")
+    assert analyse("What suburbs were evacuated?").kind_key == key("suburbs")
+    assert analyse("what is the toll").kind_key == ""  # no noun names the kind
+    assert analyse("who won the seat").kind_key == ""
+
+
 def test_question_framing_words_and_the_kind_word_carry_no_weight() -> None:
     question = analyse("Which groups are named in the report, according to the mayor?")
     assert key("group") not in question.terms  # names the kind of answer

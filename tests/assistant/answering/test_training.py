@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answering.features import FEATURES, eligible
+from assistant.answering.features import FEATURES, eligible, eligible_all
 from assistant.answering.scorer import WEIGHTS, Scorer
 from assistant.answering.training import questions_from_text
 
@@ -52,11 +52,34 @@ def test_shipped_weights_name_the_features_of_this_code() -> None:
 def test_scorer_is_a_logistic_regression_and_opposites_cannot_answer() -> None:
     scorer = Scorer.load()
     rows = np.zeros((2, len(FEATURES)))
-    rows[:, FEATURES.index("anchors_article")] = 1.0
+    rows[:, FEATURES.index("names_article")] = 1.0
     rows[1, FEATURES.index("polarity_conflicts")] = 1.0
     p = scorer.probabilities(rows)
     assert p.shape == (2,) and np.all((p > 0) & (p < 1))
     assert eligible(list(rows[0])) and not eligible(list(rows[1]))
+
+
+def test_a_missing_name_or_number_gates_but_a_missing_rare_word_only_scores() -> None:
+    row = [0.0] * len(FEATURES)
+    row[FEATURES.index("names_article")] = 1.0
+    row[FEATURES.index("anchors_article")] = 0.5  # a rare word of the question is not there
+    assert eligible(row)
+    row[FEATURES.index("names_article")] = 0.5  # a name of the question is not there
+    assert not eligible(row)
+
+
+def test_when_a_candidate_takes_the_asked_side_only_such_candidates_answer() -> None:
+    def row(agrees: float, *, yesno: float = 0.0) -> list[float]:
+        values = [0.0] * len(FEATURES)
+        values[FEATURES.index("names_article")] = 1.0
+        values[FEATURES.index("polarity_agrees")] = agrees
+        values[FEATURES.index("yesno")] = yesno
+        return values
+
+    assert eligible_all([row(0.0), row(1.0), row(0.0)]) == [False, True, False]
+    assert eligible_all([row(0.0), row(0.0)]) == [True, True]  # nobody takes a side
+    both = [row(0.0, yesno=1.0), row(1.0, yesno=1.0)]
+    assert eligible_all(both) == [True, True]  # "did they accept it?": "they rejected it"
 
 
 def test_weights_fitted_on_other_features_are_refused(tmp_path: Path) -> None:

@@ -19,9 +19,11 @@ from bench.lee_corpus import build_store
 from tests.conftest import ROOT, ingest
 
 TEST_SPLIT = ROOT / "data" / "gold" / "test"
-# Regression floors a little under what the answerer scores today (README: 0.563, 0.667, 0.740).
-# Issue 10 asks for 0.85 (goal 0.9); the answerer does not reach it yet, so these are lower.
-FLOORS = {"key_fact_recall": 0.5, "citation_precision": 0.6, "refusal_accuracy": 0.7}
+# Regression floors a little under what the answerer scores today (README: test 0.653, 0.657,
+# 0.758; fresh 0.547, 0.587, 0.770). Issue 10 asks for 0.85 (goal 0.9); the answerer does not
+# reach it yet, so these are lower.
+FLOORS = {"key_fact_recall": 0.6, "citation_precision": 0.6, "refusal_accuracy": 0.7}
+FRESH_FLOORS = {"key_fact_recall": 0.5, "citation_precision": 0.55, "refusal_accuracy": 0.7}
 
 
 @pytest.fixture(scope="module")
@@ -49,3 +51,18 @@ def test_the_test_split_is_the_size_the_issue_asks_for(test_report: EvalReport) 
 @pytest.mark.parametrize("metric", sorted(FLOORS))
 def test_held_out_quality_stays_above_the_floor(test_report: EvalReport, metric: str) -> None:
     assert test_report.metrics[metric] >= FLOORS[metric], test_report.metrics
+
+
+@pytest.fixture(scope="module")
+def fresh_report(test_settings: Settings) -> EvalReport:
+    """The second held-out set (fresh.jsonl: Lee articles no other gold set uses)."""
+    cases = load_gold(TEST_SPLIT / "fresh.jsonl")
+    return evaluate(Assistant.from_settings(test_settings).ask, cases, k=5)
+
+
+@pytest.mark.parametrize("metric", sorted(FRESH_FLOORS))
+def test_fresh_held_out_quality_stays_above_the_floor(
+    fresh_report: EvalReport, metric: str
+) -> None:
+    assert len(fresh_report.results) >= 120
+    assert fresh_report.metrics[metric] >= FRESH_FLOORS[metric], fresh_report.metrics
