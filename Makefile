@@ -66,6 +66,8 @@ eval: $(DEV)
 	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/lee.jsonl --out build/eval/test-lee-report
 	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/styles.jsonl --out build/eval/test-styles-report
 	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/fresh.jsonl --out build/eval/test-fresh-report
+	cat data/gold/test/lee.jsonl data/gold/test/styles.jsonl > build/eval/test-pooled.jsonl
+	$(VENV)/bin/newsdesk --store build/eval/test eval build/eval/test-pooled.jsonl --out build/eval/test-report
 
 # Refit the extractive answerer's scorer (assistant/answering/scorer.json) on the dev split and
 # questions generated from the Lee corpus and data/articles (never on data/gold/test).

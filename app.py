@@ -14,7 +14,12 @@ from typing import Any
 import gradio as gr
 
 from assistant import Answer, Assistant, NewsdeskError
-from assistant.serving.rendering import chat_text, escape_markdown, render_sources
+from assistant.serving.rendering import (
+    chat_text,
+    escape_answer,
+    escape_markdown,
+    render_sources,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,8 +69,8 @@ def _chat_tab(assistant: Assistant, demo: gr.Blocks) -> None:
                 reply = {"role": "assistant", "content": chat_text(item)}
                 yield "", [*turn, reply], render_sources(item)
                 return
-            text += item
-            yield "", [*turn, {"role": "assistant", "content": text}], gr.skip()
+            text += item  # the article's words: escaped as the final answer will be
+            yield "", [*turn, {"role": "assistant", "content": escape_answer(text)}], gr.skip()
 
     with gr.Row():
         with gr.Column(scale=3):

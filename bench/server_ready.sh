@@ -4,8 +4,8 @@
 set -u
 STORE=$1; PORT=${2:-7893}
 ask() {
-  curl -s -o /dev/null -X POST -H 'content-type: application/json' -d "{\"question\": \"$1\"}" \
-    "http://127.0.0.1:$PORT/api/ask"
+  curl -sf -o /dev/null -X POST -H 'content-type: application/json' -d "{\"question\": \"$1\"}" \
+    "http://127.0.0.1:$PORT/api/ask" || { echo "the question failed"; kill $pid; exit 1; }
 }
 start=$(date +%s.%N)
 NEWSDESK_STORE=$STORE NEWSDESK_PORT=$PORT .venv/bin/python server.py > /tmp/server-ready.log 2>&1 &

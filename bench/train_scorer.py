@@ -138,8 +138,8 @@ def _warm(embeddings, args: argparse.Namespace) -> None:
     texts += [a.text for a in load_sources(sources, max_bytes=10_000_000) if hasattr(a, "text")]
     found = list(dict.fromkeys(t[a:b] for t in texts for a, b in sentence_spans(t)))
     for start in range(0, len(found), 512):
-        embed_texts(embeddings, found[start : start + 512])
-        embed_tokens(embeddings, found[start : start + 512])
+        if embed_tokens(embeddings, found[start : start + 512]) is None:  # fills both caches
+            embed_texts(embeddings, found[start : start + 512])
     print(f"embedded {len(found)} sentences")
 
 

@@ -172,3 +172,17 @@ def test_hostile_article_titles_urls_and_text_never_run_or_link(hostile_url: str
     assert "<script>window.__pwned='title-script'</script>" in shown  # shown, as text
     assert "[click title](javascript:window.__pwned='title-md')" in shown
     assert "javascript:window.__pwned='text-" in shown  # the quoted text's markup too
+
+
+def test_the_streamed_answer_is_escaped_at_every_step_not_only_at_the_end(
+    hostile_url: str,
+) -> None:
+    from gradio_client import Client
+
+    job = Client(hostile_url, verbose=False).submit(QUESTIONS[0][0], [], api_name="/chat")
+    job.result(timeout=120)
+    steps = [output[1][-1]["content"] for output in job.outputs() if output[1]]
+    assert len(steps) > 1  # streamed: several partial answers, then the final one
+    for content in steps:
+        text = content if isinstance(content, str) else str(content)
+        assert "](javascript:" not in text and "<script>" not in text, text

@@ -31,6 +31,7 @@ def _llama_cpp_server() -> None:
 
 @pytest.fixture(scope="session")
 def llm_url() -> Iterator[str]:
+    require_llama_cpp_server()  # session fixtures are set up before the module's guard
     from assistant.factory import bundled_gguf_path
 
     port = free_port()
@@ -167,6 +168,7 @@ def test_in_process_llamacpp_model_serves_concurrent_callers(seed_settings: Sett
 
 @pytest.fixture(scope="module")
 def bundled_llama() -> object:
+    require_llama_cpp_server()
     from llama_cpp import Llama
 
     from assistant.factory import bundled_gguf_path

@@ -49,7 +49,17 @@ def test_every_skip_in_the_suite_goes_through_requirements() -> None:
     """No test skips a missing component by itself (``pytest.skip``, ``importorskip``,
     ``skipif``): only ``tests/requirements.py`` may, so REQUIRE_ALL covers every skip."""
     allowed = {ROOT / "tests" / "requirements.py", Path(__file__).resolve()}
-    words = ("pytest.skip(", "importorskip(", "mark.skip", "skipif(", "raise SkipTest")
+    words = (
+        "pytest.skip(",
+        "importorskip(",
+        "mark.skip",
+        "skipif(",
+        "raise SkipTest",
+        "xfail",
+        "import skip",
+        "collect_ignore",
+        "pytest_ignore_collect",
+    )
     offenders = [
         f"{path.relative_to(ROOT)}: {word}"
         for path in sorted((ROOT / "tests").rglob("*.py"))

@@ -24,6 +24,7 @@ from ..models import Passage
 from ..retrieval.embeddings import embed_texts
 from ..text.sentences import sentence_spans
 from ..text.words import content_terms
+from .terms import numbers_in
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,6 @@ INSTRUCTION = re.compile(
     r"|\b(?:answer|reply|respond|say)\s+(?:only\s+)?(?:that|with)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
 @dataclass(frozen=True)
@@ -131,7 +131,3 @@ def coverage(claim: str, text: str) -> float:
     if not terms:
         return 0.0
     return len(terms & content_terms(text)) / len(terms)
-
-
-def numbers_in(text: str) -> set[str]:
-    return {m.group(0).replace(",", "") for m in _NUMBER.finditer(text)}

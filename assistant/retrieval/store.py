@@ -1,7 +1,7 @@
 """The Chroma collection of chunks: the one module that knows Chroma's query and filter syntax.
 
 store = NewsStore(collection, embeddings, client=client)
-store.replace_article(article, chunks, vectors)
+store.replace_articles([(article, chunks)], vectors)
 passages = store.query(embeddings.embed_query("Who welcomed it?"), k=5)
 token = store.generation()  # changes with every write through any NewsStore of the collection
 
@@ -73,12 +73,9 @@ class NewsStore:
         metadata[LAST_WRITE] = uuid.uuid4().hex[:12]  # two writers bumping to the same count
         self._call(self.collection.modify, metadata=metadata)
 
-    def article_status(self, article: Article) -> str:
-        """``"new"``, ``"current"`` (this version, complete) or ``"changed"``."""
-        return self.article_statuses([article])[article.article_id]
-
     def article_statuses(self, articles: Sequence[Article]) -> dict[str, str]:
-        """``article_status`` of many articles with one query per 500 of them (no embedding)."""
+        """``"new"``, ``"current"`` (this version, complete) or ``"changed"`` per article, with
+        one query per 500 of them (no embedding)."""
         by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
         ids = sorted({a.article_id for a in articles})
         for begin in range(0, len(ids), 500):
@@ -90,12 +87,6 @@ class NewsStore:
             for metadata in result["metadatas"] or []:
                 by_article[str(metadata["article_id"])].append(metadata)
         return {a.article_id: article_status(a, by_article.get(a.article_id, [])) for a in articles}
-
-    def replace_article(
-        self, article: Article, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]]
-    ) -> None:
-        """Write ``article``'s chunks, then delete any chunk of an older version of it."""
-        self.replace_articles([(article, chunks)], vectors)
 
     def replace_articles(
         self,
@@ -157,13 +148,14 @@ class NewsStore:
         where = where_clause(filters)
         return [i for page in self._pages(where=where, include=[]) for i in page["ids"]]
 
-    def _pages(self, **query: Any) -> Iterator[dict[str, Any]]:
-        """``collection.get(**query)`` ``page_size`` chunks at a time: one call over 100k
-        chunks overflows SQLite's limit on query variables."""
-        for offset in itertools.count(0, self.page_size):
-            got = self._call(self.collection.get, limit=self.page_size, offset=offset, **query)
+    def _pages(self, size: int | None = None, **query: Any) -> Iterator[dict[str, Any]]:
+        """``collection.get(**query)`` ``size`` (default ``page_size``) chunks at a time: one
+        call over 100k chunks overflows SQLite's limit on query variables."""
+        size = size or self.page_size
+        for offset in itertools.count(0, size):
+            got = self._call(self.collection.get, limit=size, offset=offset, **query)
             yield got
-            if len(got["ids"]) < self.page_size:
+            if len(got["ids"]) < size:
                 return
 
     def passages(self, ids: Sequence[str]) -> dict[str, Passage]:
@@ -214,13 +206,7 @@ class NewsStore:
         ``batch`` at a time; return how many. It upserts, so a rerun resumes."""
         total = self.count()
         copied = 0
-        for offset in range(0, total, batch):
-            got = self._call(
-                self.collection.get,
-                include=["embeddings", "documents", "metadatas"],
-                limit=batch,
-                offset=offset,
-            )
+        for got in self._pages(batch, include=["embeddings", "documents", "metadatas"]):
             if not got["ids"]:
                 break
             target._call(

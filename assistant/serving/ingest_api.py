@@ -9,6 +9,7 @@ of the wrong shape is a 422 naming the fields the route takes, never a 400 or 50
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -129,7 +130,8 @@ def save_upload(upload: UploadFile, folder: Path) -> tuple[str, str]:
     name = Path(upload.filename or "upload.txt").name.lstrip(".") or "upload.txt"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
-    path.write_bytes(upload.file.read())
+    with path.open("wb") as out:
+        shutil.copyfileobj(upload.file, out)  # in blocks, not the whole upload in memory
     return name, str(path)
 
 

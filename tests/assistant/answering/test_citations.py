@@ -67,6 +67,18 @@ def test_unsupported_or_uncited_sentence_fails(checker: CitationChecker, sentenc
     assert checked.sources == ()
 
 
+def test_a_number_is_the_same_number_spelled_out_or_in_digits(checker: CitationChecker) -> None:
+    passage = Passage(
+        chunk_id="c3",
+        article_id="b",
+        text="Twenty firefighters were injured when the roof of the depot collapsed.",
+        score=1.0,
+    )
+    claim = "{} firefighters were injured when the roof of the depot collapsed [1]."
+    assert checker.check_sentence(claim.format(20), [passage]).supported
+    assert not checker.check_sentence(claim.format(30), [passage]).supported
+
+
 def test_only_the_supporting_citation_of_several_is_kept(checker: CitationChecker) -> None:
     checked = checker.check_sentence("Biden promised to end the combat mission [1][2].", PASSAGES)
     assert checked.sources == (2,)

@@ -17,6 +17,7 @@ from assistant.evaluation.metrics import EvalReport, evaluate, load_gold
 from assistant.factory import open_store
 from bench.lee_corpus import build_store
 from tests.conftest import ROOT, ingest
+from tests.requirements import require_lee_corpus
 
 TEST_SPLIT = ROOT / "data" / "gold" / "test"
 # Regression floors a little under what the answerer scores today (README: test 0.653, 0.657,
@@ -28,6 +29,7 @@ FRESH_FLOORS = {"key_fact_recall": 0.5, "citation_precision": 0.55, "refusal_acc
 
 @pytest.fixture(scope="module")
 def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    require_lee_corpus()
     directory = tmp_path_factory.mktemp("test-split-store")
     settings = Settings(store=directory)
     build_store(settings, progress=False)
