@@ -62,10 +62,12 @@ eval: $(DEV)
 	$(VENV)/bin/newsdesk --store build/eval/lee eval data/gold/dev/lee.jsonl --out build/eval/dev-lee-report
 	$(VENV)/bin/newsdesk --store build/eval/lee eval data/gold/dev/paraphrase.jsonl --out build/eval/dev-paraphrase-report
 	cp -r build/eval/lee build/eval/test
+	$(PY) bench/lee_corpus.py --store build/eval/test --corpus test
 	$(VENV)/bin/newsdesk --store build/eval/test ingest data/gold/test/articles --no-progress
 	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/lee.jsonl --out build/eval/test-lee-report
 	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/styles.jsonl --out build/eval/test-styles-report
 	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/fresh.jsonl --out build/eval/test-fresh-report
+	$(VENV)/bin/newsdesk --store build/eval/test eval data/gold/test/blind.jsonl --out build/eval/test-blind-report
 	cat data/gold/test/lee.jsonl data/gold/test/styles.jsonl > build/eval/test-pooled.jsonl
 	$(VENV)/bin/newsdesk --store build/eval/test eval build/eval/test-pooled.jsonl --out build/eval/test-report
 

@@ -1,7 +1,8 @@
 """The floors CI holds the answerer to on the held-out test split (data/gold/test).
 
-The test store is what `make eval` builds: the Lee corpus and data/articles (bench/lee_corpus.py)
-plus data/gold/test/articles, built once for this module. The figures themselves are in the
+The test store is what `make eval` builds: the Lee corpus and data/articles (bench/lee_corpus.py),
+the 50 articles of gensim's lee.cor (`--corpus test`) and data/gold/test/articles, built once for
+this module. The figures themselves are in the
 README's Evaluation section (`make eval`).
 """
 
@@ -33,6 +34,7 @@ def test_settings(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings
     directory = tmp_path_factory.mktemp("test-split-store")
     settings = Settings(store=directory)
     build_store(settings, progress=False)
+    build_store(settings, progress=False, corpus="test")
     ingest([TEST_SPLIT / "articles"], open_store(settings), settings)
     yield settings
     shutil.rmtree(directory, ignore_errors=True)
