@@ -24,7 +24,7 @@ from ..retrieval.embeddings import embed_texts, embed_tokens
 from ..text.words import words
 from .base import stream_answer
 from .features import FEATURES, Sentence, eligible_all, features, key_set, prefilter, sentences
-from .matching import maxsim, question_weights
+from .matching import maxsim, question_weights, weakest
 from .questions import Question, analyse, split_question
 from .scorer import Scorer
 from .terms import names_in
@@ -121,19 +121,24 @@ class ExtractiveAnswerer:
 
     def similarities(
         self, question: str, candidates: list[Sentence]
-    ) -> tuple[np.ndarray, np.ndarray]:
-        """Each candidate's cosine similarity to the question (the vectors are normalised) and
-        its word-level match (``matching.maxsim``; the cosine again for an embedding model
-        that gives no wordpiece vectors)."""
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each candidate's cosine similarity to the question (the vectors are normalised), its
+        word-level match (``matching.maxsim``) and its weakest word match
+        (``matching.weakest``); the cosine again for both for an embedding model that gives no
+        wordpiece vectors."""
         texts = [c.text for c in candidates]
         tokens = embed_tokens(self.embeddings, [question, *texts])  # fills the vector cache too
         cosines = embed_texts(self.embeddings, texts) @ np.asarray(
             self.embeddings.embed_query(question)
         )
         if tokens is None:
-            return cosines, cosines
+            return cosines, cosines, cosines
         weights = question_weights(tokens[0])
-        return cosines, np.asarray([maxsim(weights, tokens[0], t) for t in tokens[1:]])
+        return (
+            cosines,
+            np.asarray([maxsim(weights, tokens[0], t) for t in tokens[1:]]),
+            np.asarray([weakest(tokens[0], t) for t in tokens[1:]]),
+        )
 
 
 def passage_names(passages: list[Passage]) -> frozenset[str]:
@@ -147,7 +152,11 @@ def _names(text: str) -> frozenset[str]:
 
 
 def feature_rows(
-    question: Question, candidates: list[Sentence], cosines: np.ndarray, maxsims: np.ndarray
+    question: Question,
+    candidates: list[Sentence],
+    cosines: np.ndarray,
+    maxsims: np.ndarray,
+    weakests: np.ndarray,
 ) -> list[list[float]]:
     """One ``FEATURES`` row per candidate (used by the answerer and by the training script)."""
     best_coverage = max(question.coverage(key_set(c.text)) for c in candidates)
@@ -160,8 +169,9 @@ def feature_rows(
             best_coverage=best_coverage,
             maxsim=float(match),
             best_maxsim=float(maxsims.max()),
+            weakest=float(low),
         )
-        for c, cos, match in zip(candidates, cosines, maxsims, strict=True)
+        for c, cos, match, low in zip(candidates, cosines, maxsims, weakests, strict=True)
     ]
 
 

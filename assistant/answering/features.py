@@ -6,7 +6,7 @@ given the question and the sentence's cosine similarity to it::
 
     candidates = sentences(passages)
     row = features(analyse("who rejected the deal"), candidates[0], cosine=0.41, best_cosine=0.5,
-                   best_coverage=0.8, maxsim=0.45, best_maxsim=0.6)
+                   best_coverage=0.8, maxsim=0.45, best_maxsim=0.6, weakest=0.3)
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..text.sentences import sentence_spans
 from .forms import keys, present
 from .polarity import agreement, sides
 from .questions import Question
-from .terms import answer_spans, kinds_in, numbers_in, quantity_spans
+from .terms import answer_spans, kinds_in, numbers_in, quantity_spans, states_unit
 
 FEATURES = (
     "coverage",  # weighted share of the question's words in the sentence
@@ -51,6 +51,8 @@ FEATURES = (
     "maxsim",  # word-level match: each question word's best contextual match in the sentence
     "maxsim_gap",  # maxsim minus the best maxsim among the candidates
     "kind_word",  # holds the noun of "which party ...?" ("... leader of the Alliance Party")
+    "unit_missing",  # the question asks for an amount in a unit (dollars, an age) it does not state
+    "weakest",  # the best match of the question's least matched word (see matching.weakest)
 )
 _PRONOUN = re.compile(
     r"^\W*(?:\w+\s+){0,2}(?:he|she|his|her|him|they|their|them|it|its)\b", re.IGNORECASE
@@ -151,6 +153,7 @@ def features(
     best_coverage: float,
     maxsim: float,
     best_maxsim: float,
+    weakest: float,
 ) -> list[float]:
     """The values of ``FEATURES`` for ``sentence`` as an answer to ``question``."""
     text = sentence.text
@@ -190,6 +193,8 @@ def features(
         maxsim,
         maxsim - best_maxsim,
         float(bool(question.kind_key) and present(question.kind_key, own)),
+        float(bool(question.unit) and not states_unit(text, question.unit or "")),
+        weakest,
     ]
 
 

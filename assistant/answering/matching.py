@@ -7,6 +7,10 @@ homes"), which one whole-sentence cosine blurs::
 
     tokens = embed_tokens(embeddings, [question, sentence])
     score = maxsim(question_weights(tokens[0]), tokens[0], tokens[1])
+
+``weakest`` is the other end: the best match of the question's least matched content word. A
+near miss shares the topic but not the one thing asked ("how many were *arrested*" against "20
+people were *killed*"); its average stays high while its weakest word falls.
 """
 
 from __future__ import annotations
@@ -37,6 +41,29 @@ def maxsim(weights: np.ndarray, question: Tokens, sentence: Tokens) -> float:
         return 0.0
     best = (question.vectors.astype(np.float32) @ sentence.vectors.astype(np.float32).T).max(1)
     return float(best @ weights / weights.sum())
+
+
+def weakest(question: Tokens, sentence: Tokens) -> float:
+    """The lowest, over the question's content words, of the word's best cosine in
+    ``sentence`` (a word's pieces averaged); 1.0 when the question has no content word."""
+    if not len(sentence.pieces) or not len(question.pieces):
+        return 0.0
+    best = (question.vectors.astype(np.float32) @ sentence.vectors.astype(np.float32).T).max(1)
+    scores = [float(best[list(span)].mean()) for span in content_words(question)]
+    return min(scores, default=1.0)
+
+
+def content_words(question: Tokens) -> list[range]:
+    """The wordpiece index ranges of the question's content words (not stopwords, not
+    punctuation)."""
+    spans, pieces, index = [], question.pieces, 0
+    while index < len(pieces):
+        end = index + 1 + len(_continuations(pieces, index + 1))
+        word = pieces[index] + "".join(p[2:] for p in pieces[index + 1 : end])
+        if word.isalnum() and not is_stopword(word):
+            spans.append(range(index, end))
+        index = end
+    return spans
 
 
 def _continuations(pieces: tuple[str, ...], start: int) -> list[str]:

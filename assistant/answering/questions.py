@@ -17,7 +17,7 @@ from lemminflect import getAllLemmas
 from ..text.words import common_word, informativeness, is_stopword, words
 from .forms import key, present
 from .polarity import sides
-from .terms import numbers_in
+from .terms import numbers_in, unit_asked
 
 # Words that frame a question rather than say what it is about.
 _GENERIC_TEXT = (
@@ -31,8 +31,9 @@ _KINDS = (
     (
         "number",
         r"\bhow (?:many|much|long|far|old|often|big|large|high)\b|\bby how much\b|"
-        r"\bwhat (?:is |was |are )?(?:the )?(?:\w+ ){0,2}(?:percentage|number|amount|total|toll|"
-        r"rate|age|score|price|cost|chance|proportion|share|size|figure)\b",
+        r"\bwhat (?:is |was |are )?(?:the )?(?:[\w'’]+ ){0,2}(?:percentage|number|amount|total|"
+        r"toll|rate|age|score|price|cost|chance|proportion|share|size|figure|salary|wage|fee|"
+        r"fine|budget|bill|reward)\b",
     ),
     (
         "date",
@@ -83,6 +84,7 @@ class Question:
     asked: frozenset[str] = frozenset()  # keys of all its words: a name it mentions is no answer
     rare: frozenset[str] = frozenset()  # the anchors that are only rare words, not names
     kind_key: str = ""  # key of the noun in "which party ...?" / "what disease ...?"
+    unit: str | None = None  # what a number asks for: "money", "age" ... (see terms.unit_asked)
 
     @property
     def strict(self) -> bool:
@@ -119,13 +121,15 @@ def analyse(question: str, *, names: frozenset[str] = frozenset()) -> Question:
     for term, weight in _terms(question[len(own) :], topic=True).items():
         terms.setdefault(term, weight)
     anchors, rare = _anchors(question, names)
+    kind = question_kind(question)
     return Question(
         text=question,
         terms=terms,
         anchors=anchors,
         rare=rare,
         numbers=frozenset(n for n in numbers_in(question) if n.isdigit() and n != "1"),
-        kind=question_kind(question),
+        kind=kind,
+        unit=unit_asked(own, kind),
         plural=bool(kind_word and is_plural(kind_word.group(1))),
         kind_key=_kind_key(kind_word.group(1) if kind_word else ""),
         polar=frozenset(sides(own)),

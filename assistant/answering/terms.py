@@ -149,3 +149,66 @@ def answer_spans(
     if kind == "date":
         return date_spans(text)
     return []
+
+
+# The unit a number question asks for, and how a sentence states a number in that unit. A "how
+# much will it cost" question is not answered by "48 hours", nor "how old" by "five people".
+_N = rf"(?:\d[\d,.]*|{_NUMBER_WORDS}|a|an|one)"
+_UNITS = {
+    "money": (
+        r"\b(?:cost|costs|costing|price|prices|paid|pay|payment|salary|salaries|wage|wages|"
+        r"worth|owe|owed|owes|debt|debts|spend|spent|spending|budget|fund|funding|funds|"
+        r"reward|fine|fined|compensation|money|dollars|profit|profits|loss|losses|revenue|"
+        r"bill|fee|fees|donate|donated|bail|earn|earned)\b",
+        r"[$£€¥]\s?\d|\b\d[\d,.]*\s?(?:m|bn|k)\b|\b(?:dollars?|cents?|pounds?|euros?|yen|"
+        r"rupiah|rupees?|francs?|marks?)\b",
+    ),
+    "percent": (
+        r"\b(?:percentage|per ?cent|proportion)\b|%",
+        r"\bper ?cent\b|%|\bpercentage points?\b",
+    ),
+    "age": (
+        r"\bhow old\b|\bwhat age\b|\b(?:his|her|their|the) age\b",
+        rf"\b\d+-year-olds?\b|\b(?:aged?|age of) \d+|\b{_N}[ -]years?[ -]old\b|"
+        r"[A-Z][\w'-]+, \d{1,3},|\b(?:in (?:his|her|their) )(?:twen|thir|for|fif|six|seven|"
+        r"eigh|nine)ties\b",
+    ),
+    "duration": (
+        r"\bhow long\b|\bfor how many (?:days|weeks|months|years|hours)\b",
+        rf"\b{_N}[ -](?:\w+[ -])?(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|"
+        r"months?|years?|decades?|centur(?:y|ies)|nights?|terms?|innings)\b|"
+        r"\b(?:since|until|till|overnight|indefinitely|permanently)\b",
+    ),
+    "year": (
+        r"\b(?:what|which|in what|in which) year\b",
+        r"\b(?:1[89]|20)\d\d\b|\b(?:last|next|this) year\b",
+    ),
+    "distance": (
+        r"\bhow (?:far|tall|high|deep|wide|big|large|heavy)\b|"
+        r"\bwhat (?:is |was )?the (?:size|area|height|length|depth|weight|distance)\b",
+        rf"\b{_N}[ -]?(?:square |cubic )?(?:km|kilometres?|kilometers?|metres?|meters?|m|"
+        r"miles?|feet|foot|ft|cm|centimetres?|hectares?|acres?|tonnes?|tons?|kilograms?|kg|"
+        r"grams?|storeys?|stories|litres?|megalitres?|kilolitres?|gigalitres?|nautical)\b",
+    ),
+}
+
+
+def unit_asked(question: str, kind: str | None) -> str | None:
+    """The unit a number (or ``when``) question asks for: ``money`` ("how much will it cost"),
+    ``percent``, ``age``, ``duration``, ``year``, ``distance`` (sizes, weights), or None."""
+    if kind not in ("number", "date"):
+        return None
+    many = re.search(r"\bhow many\b", question, re.IGNORECASE)
+    for unit, (asked, _) in _UNITS.items():
+        if (kind == "date") != (unit == "year") or (many and unit == "money"):
+            continue  # "how many job losses" counts jobs, not dollars
+        if re.search(asked, question, re.IGNORECASE):
+            return unit
+    return None
+
+
+def states_unit(text: str, unit: str) -> bool:
+    """Whether ``text`` states an amount in ``unit`` ("$5 million", "14 per cent", "aged 19")."""
+    pattern = _UNITS[unit][1]
+    flags = 0 if unit == "age" else re.IGNORECASE  # "Smith, 45," needs the capital
+    return bool(re.search(pattern, text, flags))

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import FakeEmbeddings
 
-from assistant.answering.matching import maxsim, question_weights
+from assistant.answering.matching import content_words, maxsim, question_weights, weakest
 from assistant.retrieval.embeddings import (
     SentenceEmbeddings,
     Tokens,
@@ -74,3 +74,27 @@ def test_nothing_to_match_scores_zero(embeddings: SentenceEmbeddings) -> None:
     (question,) = embed_tokens(embeddings, ["who won"]) or []
     empty = Tokens(np.zeros((0, 384), dtype=np.float16), (), np.zeros(384, dtype=np.float32))
     assert maxsim(question_weights(question), question, empty) == 0.0
+
+
+def test_the_weakest_word_falls_when_the_one_thing_asked_is_not_said(
+    embeddings: SentenceEmbeddings,
+) -> None:
+    question, answer, near_miss = (
+        embed_tokens(
+            embeddings,
+            [
+                "how many protesters were arrested outside the mill",
+                "Police arrested 14 protesters outside the mill on Friday.",
+                "About 200 protesters gathered outside the mill on Friday.",  # nobody arrested
+            ],
+        )
+        or []
+    )
+    spans = content_words(question)
+    words = ["".join(question.pieces[i].removeprefix("##") for i in s) for s in spans]
+    assert words == ["protesters", "arrested", "outside", "mill"]
+    assert weakest(question, answer) - weakest(question, near_miss) > 0.1
+    # the average hides the difference the weakest word shows
+    weights = question_weights(question)
+    mean_gap = maxsim(weights, question, answer) - maxsim(weights, question, near_miss)
+    assert mean_gap < weakest(question, answer) - weakest(question, near_miss)

@@ -13,6 +13,7 @@ from assistant.answering.terms import (
     names_in,
     numbers_in,
     quantity_spans,
+    states_unit,
 )
 
 
@@ -75,3 +76,46 @@ def test_answer_spans_by_kind() -> None:
     assert [text[a:b] for a, b in answer_spans(text, "number")] == ["12"]
     assert [text[a:b] for a, b in answer_spans(text, "date")] == ["March"]
     assert answer_spans(text, "reason") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "unit"),
+    [
+        ("how much will the new footbridge cost", "money"),
+        ("What was the skipper's salary?", "money"),
+        ("how many job losses are expected at the cannery", None),  # counts jobs, not dollars
+        ("how old was the cyclist", "age"),
+        ("what percentage of members backed the merger", "percent"),
+        ("how long will the dock strike last", "duration"),
+        ("in what year did the tannery close", "year"),
+        ("when did the tannery close", None),  # any date answers "when"
+        ("how far did the trawler drift", "distance"),
+        ("how many trawlers were in the harbour", None),
+        ("who paid for the footbridge", None),  # not a number question
+    ],
+)
+def test_the_unit_a_number_question_asks_for(question: str, unit: str | None) -> None:
+    assert analyse(question).unit == unit
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "states"),
+    [
+        ("The footbridge will cost $4.5 million.", "money", True),
+        ("Repairs will cost the council 900,000 dollars.", "money", True),
+        ("The footbridge will take 48 hours to assemble.", "money", False),
+        ("The cyclist, Tom Reed, 19, was taken to hospital.", "age", True),
+        ("A 64-year-old woman was rescued from the water.", "age", True),
+        ("Five cyclists were taken to hospital.", "age", False),
+        ("Support for the merger rose to 61 per cent.", "percent", True),
+        ("Sixty-one members backed the merger.", "percent", False),
+        ("The dock strike is expected to last three weeks.", "duration", True),
+        ("The dock strike began on Monday.", "duration", False),
+        ("The tannery closed in 1987.", "year", True),
+        ("The tannery closed in March.", "year", False),
+        ("The trawler drifted 40 kilometres before it was found.", "distance", True),
+        ("The trawler drifted for hours before it was found.", "distance", False),
+    ],
+)
+def test_a_sentence_states_an_amount_in_the_unit_asked(text: str, unit: str, states: bool) -> None:
+    assert states_unit(text, unit) is states
