@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import httpx
 import pytest
-import uvicorn
 
 from app import make_filters
 from assistant import Assistant, Settings
@@ -22,7 +19,7 @@ from assistant.serving.api import create_api
 from ingest.pipeline import index_articles
 from server import create_server
 from tests.conftest import SEED, ingest
-from tests.servers import free_port
+from tests.servers import Served
 
 TOKEN = "test-token-123"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
@@ -56,31 +53,6 @@ DATED = [
         "2025-06-10T09:30:00+00:00",
     ),
 ]
-
-
-class Served:
-    """A uvicorn server running ``app`` in a thread; ``url`` is its base address."""
-
-    def __init__(self, app: object) -> None:
-        port = free_port()
-        self.url = f"http://127.0.0.1:{port}"
-        self.server = uvicorn.Server(
-            uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")  # type: ignore[arg-type]
-        )
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def __enter__(self) -> Served:
-        self.thread.start()
-        deadline = time.monotonic() + 60
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                pytest.fail("uvicorn did not start within 60 s")
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
 
 
 @pytest.fixture(scope="module")

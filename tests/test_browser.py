@@ -25,7 +25,7 @@ from assistant.factory import open_store
 from server import create_server
 from tests.conftest import ROOT, ingest
 from tests.requirements import CHROMIUM, require_chromium
-from tests.test_api import Served
+from tests.servers import Served
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

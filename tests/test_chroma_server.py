@@ -7,7 +7,6 @@ import os
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -17,35 +16,13 @@ from assistant import Assistant, Settings, StoreUnavailableError
 from assistant.factory import open_store
 from server import create_server
 from tests.conftest import ROOT, SEED
-from tests.servers import free_port, running
-from tests.test_api import Served
+from tests.servers import Served, chroma_server, free_port
 
-CHROMA = Path(sys.executable).with_name("chroma")
 NEW_ARTICLE = (
     "Valley Courier\n\n"
     "The Ostrava river ferry will stop running on 14 March after sixty years of service. "
     "The ferry company blamed a shortage of trained pilots for the closure.\n"
 )
-
-
-@contextmanager
-def chroma_server(data: Path) -> Iterator[str]:
-    """``chroma run`` storing in ``data`` on a free loopback port; yields its URL."""
-    port = free_port()
-    data.mkdir(parents=True, exist_ok=True)
-    command = [CHROMA, "run", "--path", data / "db", "--host", "127.0.0.1", "--port", str(port)]
-    url = f"http://127.0.0.1:{port}"
-    with (
-        (data / "server.log").open("wb") as log,
-        running(
-            command,
-            probe=f"{url}/api/v2/heartbeat",
-            what=f"chroma run (log: {data}/server.log)",
-            timeout=60,
-            log=log,
-        ),
-    ):
-        yield url
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,7 @@ from assistant import Assistant, Settings
 from assistant.factory import open_store
 from server import create_server
 from tests.conftest import SEED, ingest
-from tests.servers import ROOT
-from tests.test_api import Served
+from tests.servers import ROOT, Served
 
 HOLD_LOCK = """
 import sys

@@ -13,7 +13,7 @@ from assistant import Settings
 from assistant.cli import main
 from assistant.factory import open_store
 from tests.conftest import SEED, ingest
-from tests.test_chroma_server import chroma_server
+from tests.servers import chroma_server
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ from assistant import Assistant, Settings
 from assistant.factory import open_store
 from server import create_server
 from tests.conftest import SEED, ingest
-from tests.test_api import Served
+from tests.servers import Served
 
 MAX_BYTES = 5_000_000
 MAX_FILES = 5

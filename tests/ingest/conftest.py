@@ -44,10 +44,12 @@ pier, the port authority said.&lt;/p&gt;</description></item>
 
 
 class NewsServer:
-    """Routes: path -> (status, content type, body). ``url(path)`` builds an address."""
+    """Routes: path -> (status, content type, body). ``url(path)`` builds an address;
+    ``requests`` records the path of every request served."""
 
     def __init__(self) -> None:
         self.routes: dict[str, tuple[int, str, bytes]] = {}
+        self.requests: list[str] = []
         handler = self._handler()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
@@ -57,10 +59,11 @@ class NewsServer:
         return f"{self.base}{path}"
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
-        routes = self.routes
+        routes, requests = self.routes, self.requests
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                requests.append(self.path)
                 status, content_type, body = routes.get(
                     self.path, (404, "text/html", b"<html><body>Not found</body></html>")
                 )

@@ -13,8 +13,6 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -25,45 +23,12 @@ from assistant.models import Article
 from ingest.addresses import private_kind
 from ingest.loaders import load_sources
 from ingest.web import fetch
-from tests.ingest.conftest import ARTICLE_HTML, NewsServer, feed_xml
+from tests.ingest.conftest import NewsServer, feed_xml
 from tests.ingest.public_network import PUBLIC
 from tests.requirements import missing
 from tests.servers import ROOT
 
 OPT_IN = "NEWSDESK_FETCH_ALLOW_PRIVATE=1"
-
-
-class RecordingServer(NewsServer):
-    """The news server of ``conftest.py`` that also records the path of every request."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        super().__init__()
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        handler = super()._handler()
-        requests = self.requests
-
-        class Recording(handler):  # type: ignore[valid-type,misc]
-            def do_GET(self) -> None:
-                requests.append(self.path)
-                super().do_GET()
-
-        return Recording
-
-
-@pytest.fixture
-def news_server() -> Iterator[RecordingServer]:
-    server = RecordingServer()
-    server.routes["/plain.txt"] = (200, "text/plain", PLAIN)
-    server.routes["/article.html"] = (200, "text/html", ARTICLE_HTML.encode())
-    server.thread.start()
-    yield server
-    server.httpd.shutdown()
-    server.httpd.server_close()
-
-
-PLAIN = b"Bridge closes\n\nThe old bridge closed on Friday for repairs.\n"
 
 
 def _fetch(url: str, **options: Any) -> Any:
@@ -86,7 +51,7 @@ def _fetch(url: str, **options: Any) -> Any:
     ],
 )
 def test_a_url_to_a_non_public_address_is_refused_by_default_naming_it_and_the_opt_in(
-    news_server: RecordingServer, url: str, address: str, kind: str
+    news_server: NewsServer, url: str, address: str, kind: str
 ) -> None:
     port = news_server.httpd.server_address[1]
     target = url.format(port=port)
@@ -113,14 +78,14 @@ def test_a_url_of_another_scheme_is_refused(url: str, problem: str) -> None:
     assert problem in error.problem
 
 
-def test_the_opt_in_fetches_from_the_loopback_server(news_server: RecordingServer) -> None:
+def test_the_opt_in_fetches_from_the_loopback_server(news_server: NewsServer) -> None:
     page = _fetch(news_server.url("/plain.txt"), allow_private=True)
     assert page.data.startswith(b"Bridge closes")
     assert news_server.requests == ["/plain.txt"]
 
 
 def test_feed_entry_links_to_a_private_address_are_not_fetched_without_the_opt_in(
-    news_server: RecordingServer, tmp_path: Path
+    news_server: NewsServer, tmp_path: Path
 ) -> None:
     """A feed file whose entries link to the loopback server: their own text is used instead."""
     feed = tmp_path / "feed.xml"
