@@ -120,7 +120,7 @@ def open_collection(client: Any, name: str) -> Any:
     with warnings.catch_warnings():  # chromadb warns of the absent embedding function here
         warnings.simplefilter("ignore", DeprecationWarning)
         hnsw = (collection.configuration or {}).get("hnsw") or {}
-        if int(hnsw.get("ef_search") or 0) < EF_SEARCH:
+        if int(hnsw.get("ef_search") or 0) < EF_SEARCH:  # readers open it too: write once
             collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
             logger.info("collection %s: ef_search raised to %d", name, EF_SEARCH)
     return collection

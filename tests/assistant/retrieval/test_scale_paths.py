@@ -141,22 +141,58 @@ def test_every_write_through_any_store_of_the_collection_changes_the_generation(
     assert isinstance(writer, NewsStore) and writer.count() == 0
 
 
-def test_an_existing_collection_searching_with_a_smaller_ef_is_raised_to_ours(
-    settings: Settings,
-) -> None:
+class ModifyCountingClient:
+    """A Chroma client whose collections count the ``modify`` calls made on them."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.modified = 0
+
+    def get_or_create_collection(self, *args: Any, **kwargs: Any) -> Any:
+        counter = self
+        collection = self.client.get_or_create_collection(*args, **kwargs)
+
+        class Counted:
+            def __getattr__(self, name: str) -> Any:
+                return getattr(collection, name)
+
+            def modify(self, *args: Any, **kwargs: Any) -> Any:
+                counter.modified += 1
+                return collection.modify(*args, **kwargs)
+
+        return Counted()
+
+
+def stored_ef_search(settings: Settings) -> int:
     import warnings
 
-    from assistant.factory import EF_SEARCH, make_client
+    from assistant.factory import make_client
 
-    client = make_client(settings)
-    old = {"space": "cosine", "ef_search": 10}
-    client.create_collection(
-        settings.collection, embedding_function=None, configuration={"hnsw": old}
-    )
-    open_store(settings, client=client)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DeprecationWarning)
-        reopened = make_client(settings).get_collection(
+        collection = make_client(settings).get_collection(
             settings.collection, embedding_function=None
         )
-        assert reopened.configuration["hnsw"]["ef_search"] == EF_SEARCH
+        return int(collection.configuration["hnsw"]["ef_search"])
+
+
+@pytest.mark.parametrize(("stored", "modifies"), [(None, 0), (10, 1), (150, 0), (400, 0)])
+def test_opening_a_collection_writes_ef_search_only_while_it_is_below_ours(
+    settings: Settings, stored: int | None, modifies: int
+) -> None:
+    """Readers (ask, eval, a second process) open the store too: an up-to-date store is never
+    modified by an open, an old one (ef_search below ours) once, a higher one is kept."""
+    from assistant.factory import EF_SEARCH, make_client, open_collection
+
+    if stored is not None:
+        make_client(settings).create_collection(
+            settings.collection,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine", "ef_search": stored}},
+        )
+    counting = ModifyCountingClient(make_client(settings))
+    for _ in range(3):
+        open_collection(counting, settings.collection)
+    open_store(settings, client=counting)  # the product's path, as another process would
+    assert counting.modified == modifies
+    assert stored_ef_search(settings) == max(stored or 0, EF_SEARCH)
