@@ -105,17 +105,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_migrate(args: argparse.Namespace, settings: Settings) -> int:
     from .factory import open_store
+    from .retrieval.lock import writing
 
-    source = open_store(settings)
     target_settings = settings.model_copy(
         update={"chroma_url": args.to, "collection": args.to_collection or settings.collection}
     )
-    target = open_store(target_settings)
 
     def report(done: int, total: int) -> None:
         print(f"\r{done:,}/{total:,} chunks copied", end="", file=sys.stderr, flush=True)
 
-    copied = source.copy_to(target, batch=args.batch, on_batch=report)
+    # The target is a Chroma server (it serialises writes itself); the embedded source is
+    # locked, so no ingest or removal changes it mid-copy (the copy only upserts: a chunk
+    # replaced or removed during it would stay on the server for good).
+    with writing(settings, "migration"):
+        target = open_store(target_settings)
+        copied = open_store(settings).copy_to(target, batch=args.batch, on_batch=report)
     print(file=sys.stderr)
     where = f"{args.to} collection '{target_settings.collection}'"
     print(f"copied {copied:,} chunks to {where}; it holds {target.count():,}.")
@@ -137,12 +141,12 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
     from ingest.loaders import load_sources
-    from ingest.lock import writing
     from ingest.pipeline import index_articles
 
     from .factory import open_store
+    from .retrieval.lock import writing
 
-    with writing(settings):  # the web app's ingest takes the same lock
+    with writing(settings, "ingest"):  # every writer of the store takes the same lock
         store = open_store(settings)
         report = index_articles(
             load_sources(
@@ -180,8 +184,10 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_remove(args: argparse.Namespace, settings: Settings) -> int:
     from .factory import open_store
+    from .retrieval.lock import writing
 
-    removed = open_store(settings).delete_article(args.article_id)
+    with writing(settings, "article removal"):
+        removed = open_store(settings).delete_article(args.article_id)
     if not removed:
         print(
             f"error: no article '{args.article_id}' in the store. See the ids with: newsdesk list",

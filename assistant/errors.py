@@ -28,7 +28,7 @@ class StoreUnavailableError(NewsdeskError):
 
 
 class StoreBusyError(StoreUnavailableError):
-    """Another process holds the embedded store's ingest lock; try again when it is done."""
+    """Another writer holds the embedded store's writer lock; try again when it is done."""
 
 
 class QuestionError(NewsdeskError):

@@ -20,12 +20,12 @@ from pathlib import Path
 from assistant.errors import SourceError
 from assistant.models import Article
 from assistant.retrieval.base import ChunkStore
+from assistant.retrieval.lock import writing
 from assistant.settings import Settings
 
 from .addresses import check_url
 from .articles import make_article
 from .loaders import load_sources
-from .lock import writing
 from .pipeline import IngestReport, index_articles
 
 logger = logging.getLogger(__name__)
@@ -57,12 +57,12 @@ def ingest_each(
     """Index each upload ``(file name, temporary path)`` and each URL on its own.
 
     One failure never stops the rest. A URL must be ``http(s)://`` (never a path on the
-    server) and is fetched under the address guard; the whole call holds the store's ingest
-    lock, so a second writer gets ``StoreBusyError`` at once.
+    server) and is fetched under the address guard; the whole call holds the store's
+    writer lock, so a second writer gets ``StoreBusyError`` at once.
     """
     sources = [*((name, path, True) for name, path in uploads), *((u, u, False) for u in urls)]
     results = []
-    with writing(settings):
+    with writing(settings, "ingest"):
         for number, (name, source, uploaded) in enumerate(sources):
             if on_progress is not None:
                 on_progress(number, len(sources), name)

@@ -1,6 +1,7 @@
-"""The web app's ingest (Ingest tab and ``POST /api/ingest``) takes the same ingest lock as
-``newsdesk ingest``: while another real process holds it, the web app refuses with the lock's
-message (409 in the API, an error in the tab) and writes nothing."""
+"""The web app's writes (Ingest tab, ``POST /api/ingest``, ``DELETE /api/articles/{id}``) take
+the same writer lock as ``newsdesk ingest``: while another real process holds it, the web app
+refuses with the lock's message (409 in the API, an error in the tab) and writes nothing.
+The CLI's ``remove`` and ``migrate`` are in tests/test_writer_lock_cli.py."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -23,9 +25,9 @@ from tests.servers import ROOT, Served
 HOLD_LOCK = """
 import sys
 from pathlib import Path
-from ingest.lock import ingest_lock
+from assistant.retrieval.lock import store_lock
 
-with ingest_lock(Path(sys.argv[1])):
+with store_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     sys.stdin.read()  # hold the lock until the test closes stdin
 """
@@ -92,3 +94,23 @@ def test_ingest_tab_shows_the_lock_message_while_another_process_ingests(
         assert "upload:bridge.txt" not in _articles(url)
     result = client.predict([handle_file(str(page))], "", api_name="/ingest")
     assert "| bridge.txt | 1 added" in result
+
+
+def test_api_delete_is_409_while_another_process_ingests_then_goes_through(
+    served: tuple[str, Settings],
+) -> None:
+    url, settings = served
+    article_id = str(SEED.resolve())
+    chunks = open_store(settings).count()
+    assert article_id in _articles(url)
+    address = f"{url}/api/articles/{quote(article_id, safe='')}"
+    with lock_held_by_another_process(settings.store) as pid:
+        refused = httpx.delete(address, timeout=60)
+        assert refused.status_code == 409
+        detail = refused.json()["detail"]
+        assert f"Another ingest (pid {pid})" in detail and str(settings.store) in detail
+        assert article_id in _articles(url) and open_store(settings).count() == chunks
+    accepted = httpx.delete(address, timeout=60)
+    assert accepted.status_code == 200 and accepted.json()["deleted_chunks"] > 0
+    assert article_id not in _articles(url)
+    assert open_store(settings).count() == chunks - accepted.json()["deleted_chunks"]

@@ -36,6 +36,7 @@ from ..errors import (
     StoreUnavailableError,
 )
 from ..models import Answer
+from ..retrieval.lock import writing
 from .ingest_api import IngestSources, add_ingest_route
 from .limits import BodyLimit
 
@@ -142,10 +143,18 @@ def _api_router(assistant: Assistant, ingest_sources: IngestSources | None) -> A
         """Every article in the store, sorted by title."""
         return [dataclasses.asdict(record) for record in assistant.store.list_articles()]
 
-    @router.delete("/articles/{article_id:path}")
+    @router.delete(
+        "/articles/{article_id:path}",
+        responses={
+            404: {"description": "no such article"},
+            409: {"description": "another writer holds the store"},
+        },
+    )
     def delete_article(article_id: str) -> dict[str, Any]:
-        """Remove an article and all its chunks (404 when no article has this id)."""
-        deleted = assistant.store.delete_article(article_id)
+        """Remove an article and all its chunks (404 when no article has this id; 409 while
+        another writer, such as an ingest, holds the embedded store's writer lock)."""
+        with writing(assistant.settings, "article removal"):
+            deleted = assistant.store.delete_article(article_id)
         if not deleted:
             raise HTTPException(
                 404, f"No article has id '{article_id}'. List them with GET /api/articles."

@@ -17,9 +17,9 @@ import pytest
 from assistant import Settings
 from assistant.errors import StoreUnavailableError
 from assistant.factory import open_store
+from assistant.retrieval.lock import store_lock
 from ingest.chunking import split_article
 from ingest.loaders import load_sources
-from ingest.lock import ingest_lock
 from ingest.pipeline import index_articles
 from tests.conftest import ROOT
 from tests.requirements import require_lee_corpus
@@ -109,14 +109,14 @@ def _text_of(store, article_id: str) -> str:
 
 def test_a_second_ingest_of_the_same_store_fails_with_a_clear_message(tmp_path: Path) -> None:
     with (
-        ingest_lock(tmp_path),
+        store_lock(tmp_path),
         pytest.raises(StoreUnavailableError) as caught,
-        ingest_lock(tmp_path),
+        store_lock(tmp_path),
     ):
         pass
     message = str(caught.value)
     assert f"pid {os.getpid()}" in message and str(tmp_path) in message
-    with ingest_lock(tmp_path):  # released: the next ingest may go on
+    with store_lock(tmp_path):  # released: the next ingest may go on
         pass
 
 
@@ -124,7 +124,7 @@ def test_the_cli_refuses_to_ingest_while_another_ingest_holds_the_store(tmp_path
     page = tmp_path / "a.txt"
     page.write_text("Budget passes\n\nThe council voted on Monday.\n", encoding="utf-8")
     store_dir = tmp_path / "store"
-    with ingest_lock(store_dir):
+    with store_lock(store_dir):
         result = subprocess.run(
             [sys.executable, "-m", "assistant.cli", "ingest", str(page), "--no-progress"],
             cwd=ROOT,
