@@ -6,7 +6,10 @@ multicast or unspecified address is refused unless ``allow_private`` is set
 (``NEWSDESK_FETCH_ALLOW_PRIVATE=1``, for a user who ingests their own intranet)::
 
     target = resolve_target("https://example.com/news", allow_private=False)
-    target.address  # the checked IP address the request must connect to
+    target.addresses  # the checked IP addresses the request may connect to, in resolver order
+
+A name with several addresses is refused whole if any one of them is non-public (not fetched
+from its public ones): a name that mixes them is the shape of a DNS rebinding attack.
 """
 
 from __future__ import annotations
@@ -27,17 +30,20 @@ IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 @dataclass(frozen=True)
 class Target:
-    """A URL whose host resolved to ``address``, an address newsdesk may connect to."""
+    """A URL whose host resolved to ``addresses``, each one newsdesk may connect to."""
 
     url: str
     scheme: str
     host: str
     port: int
-    address: IPAddress
+    addresses: tuple[IPAddress, ...]
 
 
 def resolve_target(url: str, *, allow_private: bool) -> Target:
-    """Check the scheme, resolve the host and check every address; raise ``SourceError``."""
+    """Check the scheme, resolve the host and check every address; raise ``SourceError``.
+
+    One non-public address refuses the whole URL, whatever its place in the answer.
+    """
     scheme = check_scheme(url)
     parts = urlsplit(url)
     host = parts.hostname
@@ -51,7 +57,7 @@ def resolve_target(url: str, *, allow_private: bool) -> Target:
     if not allow_private:
         for address in addresses:
             refuse_if_private(url, address)
-    return Target(url=url, scheme=scheme, host=host, port=port, address=addresses[0])
+    return Target(url=url, scheme=scheme, host=host, port=port, addresses=tuple(addresses))
 
 
 def check_url(text: str) -> None:

@@ -1,6 +1,7 @@
 """Fetch http(s) sources with a timeout, a size limit, a content-type check and an address guard.
 
-By default only public internet addresses are fetched, on every redirect hop (``addresses.py``)::
+By default only public internet addresses are fetched, on every redirect hop (``addresses.py``);
+a name with several addresses is tried at each in turn until one takes the connection::
 
     page = fetch("https://example.com/news/budget", max_bytes=10_000_000, timeout=20.0)
     page.kind  # "html", "feed" or "text"
@@ -9,7 +10,9 @@ By default only public internet addresses are fetched, on every redirect hop (``
 from __future__ import annotations
 
 import logging
-from contextlib import AbstractContextManager
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -49,12 +52,15 @@ def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = Fal
     """GET ``url``; raise ``SourceError`` naming it on any failure (status, size, type, network).
 
     Redirects are followed by hand (at most ``MAX_REDIRECTS``): every hop's host is resolved and
-    checked by ``resolve_target``, and the request connects to the checked address itself, so a
+    checked by ``resolve_target``, and the request connects to a checked address itself, so a
     second DNS answer cannot move it to a private address (``allow_private`` lifts the check).
+    ``timeout`` bounds each read, and a hop's connecting to all of its addresses together.
     """
     try:
         with httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}) as client:
-            return _follow(client, url, max_bytes=max_bytes, allow_private=allow_private)
+            return _follow(
+                client, url, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private
+            )
     except httpx.TimeoutException as error:
         raise SourceError(
             url, f"no answer within {timeout:g} s ({type(error).__name__}). Try again later."
@@ -65,7 +71,9 @@ def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = Fal
         ) from error
 
 
-def _follow(client: httpx.Client, url: str, *, max_bytes: int, allow_private: bool) -> Page:
+def _follow(
+    client: httpx.Client, url: str, *, max_bytes: int, timeout: float, allow_private: bool
+) -> Page:
     current = url
     for _ in range(MAX_REDIRECTS + 1):
         try:
@@ -74,7 +82,7 @@ def _follow(client: httpx.Client, url: str, *, max_bytes: int, allow_private: bo
             if current == url:
                 raise
             raise SourceError(url, f"redirected to {current}: {error.problem}") from error
-        with _open(client, target) as response:
+        with _open(client, target, timeout=timeout) as response:
             location = response.headers.get("location")
             if response.is_redirect and location:
                 current = urljoin(current, location)
@@ -87,14 +95,43 @@ def _follow(client: httpx.Client, url: str, *, max_bytes: int, allow_private: bo
     raise SourceError(url, f"more than {MAX_REDIRECTS} redirects. Check the address.")
 
 
-def _open(client: httpx.Client, target: Target) -> AbstractContextManager[httpx.Response]:
-    """Stream a GET of ``target`` from its checked address, with its own Host and TLS name."""
+@contextmanager
+def _open(client: httpx.Client, target: Target, *, timeout: float) -> Iterator[httpx.Response]:
+    """Stream a GET of ``target`` from its first checked address that takes the connection."""
+    response = _connect(client, target, timeout=timeout)
+    try:
+        yield response
+    finally:
+        response.close()
+
+
+def _connect(client: httpx.Client, target: Target, *, timeout: float) -> httpx.Response:
+    """Send the GET to each checked address in turn, with its own Host and TLS name.
+
+    An address that refuses or does not answer passes to the next. The addresses share one
+    connect budget of ``timeout`` seconds: each gets an even share of what is left, so a silent
+    first address cannot use it all, and a hop waits no longer to connect than with one address.
+    """
     logical = httpx.URL(target.url)
-    pinned = logical.copy_with(host=str(target.address))
+    headers = {"Host": logical.netloc.decode("ascii")}
     extensions = {"sni_hostname": logical.raw_host.decode("ascii")}
-    return client.stream(
-        "GET", pinned, headers={"Host": logical.netloc.decode("ascii")}, extensions=extensions
-    )
+    deadline = time.monotonic() + timeout
+    for index, address in enumerate(target.addresses):
+        share = (deadline - time.monotonic()) / (len(target.addresses) - index)
+        request = client.build_request(
+            "GET",
+            logical.copy_with(host=str(address)),
+            headers=headers,
+            extensions=extensions,
+            timeout=httpx.Timeout(timeout, connect=max(share, 0.001)),
+        )
+        try:
+            return client.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout) as error:
+            if index == len(target.addresses) - 1:
+                raise
+            logger.info("%s: %s did not connect (%r); trying the next", target.url, address, error)
+    raise AssertionError("resolve_target returns at least one address")
 
 
 def page_kind(content_type: str, data: bytes) -> str:

@@ -11,8 +11,11 @@ import ipaddress
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +23,7 @@ import pytest
 
 from assistant.errors import SourceError
 from assistant.models import Article
+from ingest import addresses
 from ingest.addresses import private_kind
 from ingest.loaders import load_sources
 from ingest.web import fetch
@@ -100,6 +104,94 @@ def test_feed_entry_links_to_a_private_address_are_not_fetched_without_the_opt_i
     assert isinstance(with_opt_in[0], Article)
     assert with_opt_in[0].title == "Council votes on budget"
     assert "/article.html" in news_server.requests
+
+
+NAME = "news.example"
+
+
+def _resolving(monkeypatch: pytest.MonkeyPatch, *answer: str) -> None:
+    """``NAME`` resolves to ``answer`` (in that order); other names as usual."""
+    real = addresses.resolve
+
+    def resolve(url: str, host: str, port: int) -> list[addresses.IPAddress]:
+        if host != NAME:
+            return real(url, host, port)
+        return [ipaddress.ip_address(a) for a in answer]
+
+    monkeypatch.setattr(addresses, "resolve", resolve)
+
+
+def _by_name(server: NewsServer, path: str) -> str:
+    return f"http://{NAME}:{server.httpd.server_address[1]}{path}"
+
+
+@pytest.fixture
+def silent(news_server: NewsServer) -> Iterator[str]:
+    """127.0.0.3 on the news server's port: it listens, but its queue is full, so it never
+    answers a connection (the kernel drops the SYN), like a host that is down."""
+    port = news_server.httpd.server_address[1]
+    listener = socket.socket()
+    listener.bind(("127.0.0.3", port))
+    listener.listen(0)
+    filler = socket.create_connection(("127.0.0.3", port), timeout=1)  # fills the queue
+    probe = socket.socket()
+    probe.settimeout(0.2)
+    with pytest.raises(TimeoutError):  # the address really is silent
+        probe.connect(("127.0.0.3", port))
+    probe.close()
+    yield "127.0.0.3"
+    filler.close()
+    listener.close()
+
+
+def test_a_name_whose_first_address_refuses_is_fetched_from_the_next(
+    news_server: NewsServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _resolving(monkeypatch, "127.0.0.2", "127.0.0.1")  # nothing listens on 127.0.0.2
+    page = _fetch(_by_name(news_server, "/plain.txt"), allow_private=True)
+    assert page.data.startswith(b"Bridge closes")
+    assert news_server.requests == ["/plain.txt"]
+
+
+def test_a_silent_first_address_takes_only_its_share_of_the_timeout(
+    news_server: NewsServer, silent: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _resolving(monkeypatch, silent, "127.0.0.1")
+    started = time.monotonic()
+    page = fetch(
+        _by_name(news_server, "/plain.txt"), max_bytes=10**6, timeout=2.0, allow_private=True
+    )
+    waited = time.monotonic() - started
+    assert page.data.startswith(b"Bridge closes")
+    assert 0.9 < waited < 1.9, waited  # half the budget on the silent address, then the next
+
+
+def test_when_no_address_answers_the_fetch_fails_within_the_one_timeout(
+    news_server: NewsServer, silent: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _resolving(monkeypatch, "127.0.0.2", silent, silent)
+    url = _by_name(news_server, "/plain.txt")
+    started = time.monotonic()
+    with pytest.raises(SourceError) as caught:
+        fetch(url, max_bytes=10**6, timeout=1.5, allow_private=True)
+    waited = time.monotonic() - started
+    assert caught.value.source == url
+    assert "no answer within 1.5 s" in caught.value.problem
+    assert 1.2 < waited < 2.4, waited  # one timeout for all three, not one each
+    assert news_server.requests == []
+
+
+@pytest.mark.parametrize("answer", [("93.184.216.34", "127.0.0.1"), ("127.0.0.1", "93.184.216.34")])
+def test_one_non_public_address_among_public_ones_refuses_the_whole_url(
+    news_server: NewsServer, monkeypatch: pytest.MonkeyPatch, answer: tuple[str, str]
+) -> None:
+    """The shape of DNS rebinding: no address of such a name is connected to, public or not."""
+    _resolving(monkeypatch, *answer)
+    url = _by_name(news_server, "/plain.txt")
+    with pytest.raises(SourceError) as caught:
+        _fetch(url)
+    assert "refused to fetch from 127.0.0.1, a loopback address" in caught.value.problem
+    assert news_server.requests == []
 
 
 @pytest.fixture(scope="module")
