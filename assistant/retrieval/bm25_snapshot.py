@@ -38,7 +38,7 @@ class Snapshot:
     published: np.ndarray  # float epoch seconds per chunk, NaN when unknown
 
     def mask(self, filters: Filters | None) -> np.ndarray | None:
-        """Which chunks ``filters`` lets through (as ``ChunkStore.chunk_ids`` would); None: all."""
+        """Which chunks ``filters`` lets through (as ``ChunkStore.query`` would); None: all."""
         if filters is None:
             return None
         keep = np.ones(len(self.ids), dtype=bool)

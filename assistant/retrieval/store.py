@@ -143,10 +143,9 @@ class NewsStore:
             key=lambda r: (r.title.lower(), r.article_id),
         )
 
-    def chunk_ids(self, filters: Filters | None = None) -> list[str]:
-        """Ids of every chunk, or of those that ``filters`` lets through."""
-        where = where_clause(filters)
-        return [i for page in self._pages(where=where, include=[]) for i in page["ids"]]
+    def chunk_ids(self) -> list[str]:
+        """Ids of every chunk."""
+        return [i for page in self._pages(include=[]) for i in page["ids"]]
 
     def _pages(self, size: int | None = None, **query: Any) -> Iterator[dict[str, Any]]:
         """``collection.get(**query)`` ``size`` (default ``page_size``) chunks at a time: one

@@ -68,8 +68,8 @@ class MemoryStore:
         records = [article_record(aid, ms) for aid, ms in self._by_article().items()]
         return sorted(records, key=lambda r: (r.title.lower(), r.article_id))
 
-    def chunk_ids(self, filters: Filters | None = None) -> list[str]:
-        return [i for i, (_, m, _) in self.records.items() if _passes(m, filters)]
+    def chunk_ids(self) -> list[str]:
+        return list(self.records)
 
     def passages(self, ids: Sequence[str]) -> dict[str, Passage]:
         return {
@@ -81,7 +81,7 @@ class MemoryStore:
     def query(
         self, vector: Sequence[float], *, k: int, filters: Filters | None = None
     ) -> list[Passage]:
-        ids = self.chunk_ids(filters)
+        ids = [i for i, (_, m, _) in self.records.items() if _passes(m, filters)]
         if not ids:
             return []
         scores = np.vstack([self.records[i][2] for i in ids]) @ np.asarray(vector)

@@ -47,7 +47,10 @@ def test_reingest_into_memory_writes_nothing_and_filters_apply(seed_assistant: A
     again = ingest([SEED], store, assistant.settings)
     assert again.chunks_written == 0 and again.unchanged
     source = store.list_articles()[0].source
-    assert store.chunk_ids(parse_filters({"sources": [source]})) == store.chunk_ids()
-    assert store.chunk_ids(parse_filters({"sources": ["elsewhere.txt"]})) == []
+    vector, everything = store.embeddings.embed_query("the withdrawal"), store.count()
+    kept = store.query(vector, k=everything, filters=parse_filters({"sources": [source]}))
+    assert sorted(p.chunk_id for p in kept) == sorted(store.chunk_ids())
+    elsewhere = parse_filters({"sources": ["elsewhere.txt"]})
+    assert store.query(vector, k=everything, filters=elsewhere) == []
     answer = assistant.ask("Who welcomed the withdrawal?", filters={"sources": ["elsewhere.txt"]})
     assert answer.refused

@@ -49,12 +49,19 @@ def add(store: Any, number: int, text: str, *, source: str = "wire", day: str = 
     return index_articles([article], store, chunk_chars=600)
 
 
+ARCHIVE = [  # number, text, source, day
+    (1, "The harbour ferry Quillon sailed at dawn.", "wire", "2024-03-05"),
+    (2, "The Quillon museum opened a new wing.", "desk", "2024-06-01"),
+    (3, "Farmers sold wheat at the autumn market.", "desk", "2023-01-01"),
+]
+UNDATED = (5, "An undated note.", "desk", "")
+
+
 @pytest.fixture
 def counting() -> CountingStore:
     store = CountingStore()
-    add(store, 1, "The harbour ferry Quillon sailed at dawn.", source="wire", day="2024-03-05")
-    add(store, 2, "The Quillon museum opened a new wing.", source="desk", day="2024-06-01")
-    add(store, 3, "Farmers sold wheat at the autumn market.", source="desk", day="2023-01-01")
+    for number, text, source, day in ARCHIVE:
+        add(store, number, text, source=source, day=day)
     return store
 
 
@@ -96,13 +103,32 @@ def test_a_deleted_article_leaves_the_index_without_a_rebuild_from_the_store(cou
         Filters(sources=("nowhere",)),
     ],
 )
-def test_the_filter_mask_keeps_exactly_the_chunks_the_store_would(counting, filters) -> None:
-    add(counting, 5, "An undated note.", source="desk", day="")
+def test_the_filter_mask_keeps_exactly_the_chunks_the_dense_search_would(
+    counting, settings: Settings, filters: Filters
+) -> None:
+    """BM25's mask and the store's filtered ``query`` (Chroma's where clause, and the in-memory
+    store's) let the same chunks through, so both halves of a hybrid search see one subset."""
+    from assistant.factory import make_client, open_collection
+
+    client = make_client(settings)
+    chroma = NewsStore(
+        open_collection(client, settings.collection), counting.inner.embeddings, client=client
+    )
+    for number, text, source, day in [*ARCHIVE, UNDATED]:
+        add(chroma, number, text, source=source, day=day)
+    number, text, source, day = UNDATED
+    add(counting, number, text, source=source, day=day)
     index = KeywordIndex(counting)
     index.refresh()
     snapshot = index.snapshot
     kept = {i for i, keep in zip(snapshot.ids, snapshot.mask(filters), strict=True) if keep}
-    assert kept == set(counting.inner.chunk_ids(filters))
+    assert kept == searched(counting.inner, filters) == searched(chroma, filters)
+
+
+def searched(store: Any, filters: Filters) -> set[str]:
+    """The chunks the store's vector search returns through ``filters`` when it may return all."""
+    vector = store.embeddings.embed_query("Quillon")
+    return {p.chunk_id for p in store.query(vector, k=store.count(), filters=filters)}
 
 
 def test_a_large_index_catches_up_in_the_background(counting) -> None:
