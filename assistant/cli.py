@@ -19,6 +19,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from .errors import NewsdeskError
 from .factory import ANSWER_BACKENDS
 from .settings import Settings
@@ -41,6 +43,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsdeskError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
+    except ValidationError as error:  # a bad NEWSDESK_* value or flag: say which, no traceback
+        for problem in error.errors():
+            name = ".".join(str(part) for part in problem["loc"])
+            print(
+                f"error: setting {name} = {problem.get('input')!r} (NEWSDESK_{name.upper()}): "
+                f"{problem['msg']}",
+                file=sys.stderr,
+            )
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `newsdesk list | head`: the reader left, nothing to report

@@ -81,6 +81,24 @@ def test_ask_on_an_empty_store_says_how_to_ingest(tmp_path: Path, capsys) -> Non
     assert "newsdesk ingest" in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("NEWSDESK_ANSWERER", "extractve", "'extractive', 'llamacpp', 'ollama' or 'openai'"),
+        ("NEWSDESK_K", "0", "greater than 0"),
+    ],
+)
+def test_a_bad_setting_is_one_line_naming_the_variable_not_a_traceback(
+    tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, says: str
+) -> None:
+    monkeypatch.setenv(variable, value)
+    code = main(["--store", str(tmp_path / "s"), "ask", "Who welcomed it?"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"({variable})" in err and repr(value) in err and says in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
 def test_ask_rejects_a_question_of_100_kb(tmp_path: Path, capsys) -> None:
     code = main(["--store", str(tmp_path / "s"), "ask", "why?" * 25_000])
     err = capsys.readouterr().err
