@@ -165,12 +165,6 @@ def ingest_sources(
     urls = [url for url in (url_text or "").split() if url.strip()]
     if not uploads and not urls:
         raise gr.Error("Nothing to ingest: upload files or enter URLs, one per line.")
-    limit = assistant.settings.max_upload_files
-    if len(uploads) > limit or len(urls) > limit:
-        raise gr.Error(
-            f"Too many sources at once: at most {limit} files and {limit} URLs "
-            "(NEWSDESK_MAX_UPLOAD_FILES). Ingest them in smaller groups."
-        )
 
     def tell(done: int, total: int, name: str) -> None:
         if progress is not None:

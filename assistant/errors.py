@@ -31,6 +31,17 @@ class StoreBusyError(StoreUnavailableError):
     """Another writer holds the embedded store's writer lock; try again when it is done."""
 
 
+class TooManySourcesError(NewsdeskError):
+    """One ingest request named more files, or more URLs, than ``NEWSDESK_MAX_UPLOAD_FILES``."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"Too many sources at once: at most {limit} files and {limit} URLs "
+            "(NEWSDESK_MAX_UPLOAD_FILES). Ingest them in smaller groups."
+        )
+        self.limit = limit
+
+
 class QuestionError(NewsdeskError):
     """A question that cannot be asked as given (empty, too long)."""
 

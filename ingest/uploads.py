@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from assistant.errors import SourceError
+from assistant.errors import SourceError, TooManySourcesError
 from assistant.models import Article
 from assistant.retrieval.base import ChunkStore
 from assistant.retrieval.lock import writing
@@ -56,10 +56,16 @@ def ingest_each(
 ) -> list[SourceResult]:
     """Index each upload ``(file name, temporary path)`` and each URL on its own.
 
-    One failure never stops the rest. A URL must be ``http(s)://`` (never a path on the
-    server) and is fetched under the address guard; the whole call holds the store's
-    writer lock, so a second writer gets ``StoreBusyError`` at once.
+    One failure never stops the rest. More than ``settings.max_upload_files`` uploads, or
+    URLs, raise ``TooManySourcesError`` before anything is read (the web app's Ingest tab and
+    ``POST /api/ingest`` come here; ``newsdesk ingest`` does not, so the CLI is not limited).
+    A URL must be ``http(s)://`` (never a path on the server) and is fetched under the address
+    guard; the whole call holds the store's writer lock, so a second writer gets
+    ``StoreBusyError`` at once.
     """
+    limit = settings.max_upload_files
+    if len(uploads) > limit or len(urls) > limit:
+        raise TooManySourcesError(limit)
     sources = [*((name, path, True) for name, path in uploads), *((u, u, False) for u in urls)]
     results = []
     with writing(settings, "ingest"):

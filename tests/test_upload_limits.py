@@ -8,6 +8,7 @@ body is still arriving; a body a route cannot use is a 422, never a 400 or 500.
 from __future__ import annotations
 
 import itertools
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -25,6 +26,10 @@ from tests.servers import Served
 
 MAX_BYTES = 5_000_000
 MAX_FILES = 5
+TOO_MANY = (
+    f"Too many sources at once: at most {MAX_FILES} files and {MAX_FILES} URLs "
+    "(NEWSDESK_MAX_UPLOAD_FILES). Ingest them in smaller groups."
+)
 
 
 @pytest.fixture(scope="module")
@@ -156,5 +161,13 @@ def test_the_ingest_tab_refuses_more_files_than_the_limit(url: str, tmp_path: Pa
         paths.append(tmp_path / f"note{n}.txt")
         paths[-1].write_text(f"Note {n}\n\nThe tram ran {n} times.\n", encoding="utf-8")
     client = Client(f"{url}/", verbose=False)
-    with pytest.raises(Exception, match=f"at most {MAX_FILES} files"):
+    with pytest.raises(Exception, match=re.escape(TOO_MANY)):
         client.predict([handle_file(str(p)) for p in paths], "", api_name="/ingest")
+
+
+def test_the_ingest_tab_refuses_more_urls_than_the_limit_before_fetching(url: str) -> None:
+    from gradio_client import Client
+
+    urls = "\n".join(f"https://news.example/n{n}.html" for n in range(MAX_FILES + 1))
+    with pytest.raises(Exception, match=re.escape(TOO_MANY)):
+        Client(f"{url}/", verbose=False).predict(None, urls, api_name="/ingest")
