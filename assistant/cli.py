@@ -45,12 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except ValidationError as error:  # a bad NEWSDESK_* value or flag: say which, no traceback
         for problem in error.errors():
-            name = ".".join(str(part) for part in problem["loc"])
-            print(
-                f"error: setting {name} = {problem.get('input')!r} (NEWSDESK_{name.upper()}): "
-                f"{problem['msg']}",
-                file=sys.stderr,
-            )
+            name = ".".join(map(str, problem["loc"]))
+            says = f"{name} = {problem.get('input')!r} (NEWSDESK_{name.upper()}): {problem['msg']}"
+            print(f"error: setting {says}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

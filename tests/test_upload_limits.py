@@ -171,3 +171,12 @@ def test_the_ingest_tab_refuses_more_urls_than_the_limit_before_fetching(url: st
     urls = "\n".join(f"https://news.example/n{n}.html" for n in range(MAX_FILES + 1))
     with pytest.raises(Exception, match=re.escape(TOO_MANY)):
         Client(f"{url}/", verbose=False).predict(None, urls, api_name="/ingest")
+
+
+def test_more_urls_than_the_limit_are_413_before_any_is_fetched(url: str) -> None:
+    urls = [("urls", (None, f"https://news.example/n{n}.html")) for n in range(MAX_FILES + 1)]
+    response = httpx.post(f"{url}/api/ingest", files=urls, timeout=60)
+    assert response.status_code == 413  # the form parser stops at the 6th field
+    detail = response.json()["detail"]
+    assert f"at most {MAX_FILES} files and {MAX_FILES} URLs" in detail
+    assert "NEWSDESK_MAX_UPLOAD_FILES" in detail
