@@ -9,16 +9,20 @@ the API) and ``ingest`` (uploads)::
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
+from pydantic import ValidationError
 
 from app import build_app
 from assistant import Assistant, Settings
+from assistant.errors import NewsdeskError
 from assistant.serving.api import create_api
+from assistant.settings import setting_problems
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +73,19 @@ def serve(settings: Settings | None = None) -> None:
     uvicorn.run(server, host=settings.host, port=settings.port, log_level="warning")
 
 
-if __name__ == "__main__":
+def main() -> int:
+    """``python server.py``: serve; a bad setting or an unusable store is one line, exit 2 / 1."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    serve()
+    try:
+        serve()
+    except ValidationError as error:
+        print(*(f"error: {line}" for line in setting_problems(error)), sep="\n", file=sys.stderr)
+        return 2
+    except NewsdeskError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from .errors import NewsdeskError
 from .factory import ANSWER_BACKENDS
-from .settings import Settings
+from .settings import Settings, setting_problems
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +44,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except ValidationError as error:  # a bad NEWSDESK_* value or flag: say which, no traceback
-        for problem in error.errors():
-            name = ".".join(map(str, problem["loc"]))
-            says = f"{name} = {problem.get('input')!r} (NEWSDESK_{name.upper()}): {problem['msg']}"
-            print(f"error: setting {says}", file=sys.stderr)
+        print(*(f"error: {line}" for line in setting_problems(error)), sep="\n", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

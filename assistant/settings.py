@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AnswererName = Literal["extractive", "llamacpp", "ollama", "openai"]
@@ -105,3 +105,14 @@ class Settings(BaseSettings):
         le=1,
         description="Support score a generated sentence needs from the passage it cites.",
     )
+
+
+def setting_problems(error: ValidationError) -> list[str]:
+    """One line per bad setting of ``error``, naming its variable, value and what is wrong:
+    ``setting k = '0' (NEWSDESK_K): Input should be greater than 0``."""
+    lines = []
+    for problem in error.errors():
+        name = ".".join(map(str, problem["loc"]))
+        value = problem.get("input")
+        lines.append(f"setting {name} = {value!r} (NEWSDESK_{name.upper()}): {problem['msg']}")
+    return lines

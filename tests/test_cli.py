@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.cli import main
-from tests.conftest import SEED
+from tests.conftest import ROOT, SEED
 
 
 def _run(*args: str, store: Path) -> subprocess.CompletedProcess[str]:
@@ -97,6 +97,29 @@ def test_a_bad_setting_is_one_line_naming_the_variable_not_a_traceback(
     assert code == 2
     assert f"({variable})" in err and repr(value) in err and says in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "code", "says"),
+    [
+        ("NEWSDESK_K", "0", 2, "error: setting k = '0' (NEWSDESK_K): Input should be greater"),
+        ("NEWSDESK_CHROMA_URL", "http://127.0.0.1:9", 1, "error: Cannot reach the Chroma server"),
+    ],
+)
+def test_python_server_py_with_a_bad_setting_or_store_says_so_in_one_line(
+    tmp_path: Path, variable: str, value: str, code: int, says: str
+) -> None:
+    env = {**os.environ, "NEWSDESK_STORE": str(tmp_path / "s"), variable: value}
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "server.py")],
+        env=env,
+        text=True,
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == code, done.stderr
+    assert done.stderr.startswith(says) and "Traceback" not in done.stderr
 
 
 def test_ask_rejects_a_question_of_100_kb(tmp_path: Path, capsys) -> None:
