@@ -1,0 +1,69 @@
+"""Does the answerer refuse when the article does not say the thing asked? A gold-free check.
+
+    .venv/bin/python bench/withheld.py --store build/eval/lee            # the dev gold sets
+    .venv/bin/python bench/withheld.py --store S --gold data/gold/dev/paraphrase.jsonl
+
+For every answerable dev question it retrieves the passages as the chat does, then removes
+each sentence that holds the question's key facts or evidence (the text around them stays:
+still on the question's topic, no longer answering it) and asks the answerer again. A reader
+should refuse nearly all of them; the count it answers anyway is the near-miss defect of
+issue 10. The unchanged passages are asked too, as the control. Never give it the test split.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant import Assistant, Settings  # noqa: E402
+from assistant.evaluation.metrics import load_gold  # noqa: E402
+from assistant.models import Passage  # noqa: E402
+from assistant.text.sentences import sentence_spans  # noqa: E402
+
+DEV = sorted((ROOT / "data" / "gold" / "dev").glob("*.jsonl"))
+
+
+def withhold(passage: Passage, spans: list[str]) -> Passage:
+    """``passage`` without the sentences that hold any of ``spans`` (lower-cased)."""
+    kept = [
+        passage.text[a:b]
+        for a, b in sentence_spans(passage.text)
+        if not any(s in " ".join(passage.text[a:b].lower().split()) for s in spans)
+    ]
+    return passage.model_copy(update={"text": " ".join(kept)})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--gold", type=Path, action="append", default=None)
+    args = parser.parse_args()
+    gold = args.gold or DEV
+    if any("test" in p.parts for p in gold):
+        parser.error("the test split is held out; give dev gold sets")
+    assistant = Assistant.from_settings(Settings(store=args.store))
+    answerer = assistant.answerer
+    for path in gold:
+        asked = answered = control = 0
+        for case in load_gold(path):
+            if not case.answerable:
+                continue
+            spans = [" ".join(s.lower().split()) for s in (*case.key_facts, *case.evidence)]
+            passages = assistant.retriever.retrieve(case.question)
+            control += not answerer.answer(case.question, passages).refused
+            held = [withhold(p, spans) for p in passages]
+            answered += not answerer.answer(case.question, [p for p in held if p.text]).refused
+            asked += 1
+        print(
+            f"{path.name}: {asked} answerable questions; answered with their passages {control}, "
+            f"answered with the answering sentences withheld {answered} ({answered / asked:.0%})"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
