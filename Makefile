@@ -53,7 +53,8 @@ test: $(DEV) $(LLM) chromium
 	NEWSDESK_REQUIRE_ALL=1 $(PY) -m pytest
 
 # Dev (tuned on) and test (held out) gold sets against fresh stores in build/eval; reports in
-# build/eval/*-report. The test store is the Lee store copied, plus data/gold/test/articles.
+# build/eval/*-report. The test store is the Lee store copied, plus lee.cor's 50 articles and
+# data/gold/test/articles.
 eval: $(DEV)
 	rm -rf build/eval
 	$(VENV)/bin/newsdesk --store build/eval/seed ingest data/articles --no-progress

@@ -155,7 +155,7 @@ def ingest_sources(
 ) -> str:
     """Ingest uploaded files and URLs one by one; Markdown table of each one's result.
 
-    Takes the store's ingest lock: while ``newsdesk ingest`` writes, it shows that message.
+    Takes the store's writer lock to write: while ``newsdesk ingest`` writes, it shows that message.
     """
     from pathlib import Path
 

@@ -16,13 +16,12 @@ from typing import Any
 
 import gradio as gr
 from fastapi import FastAPI
-from pydantic import ValidationError
 
 from app import build_app
 from assistant import Assistant, Settings
 from assistant.errors import NewsdeskError
+from assistant.factory import load_settings
 from assistant.serving.api import create_api
-from assistant.settings import setting_problems
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +59,7 @@ def serve(settings: Settings | None = None) -> None:
     import uvicorn
 
     began = time.perf_counter()
-    settings = settings or Settings()
+    settings = settings or load_settings()
     assistant = Assistant.from_settings(settings)
     assistant.warm_up()  # the first question must not wait for the model and the BM25 index
     server = create_server(assistant)
@@ -74,13 +73,10 @@ def serve(settings: Settings | None = None) -> None:
 
 
 def main() -> int:
-    """``python server.py``: serve; a bad setting or an unusable store is one line, exit 2 / 1."""
+    """``python server.py``: serve; a bad setting or an unusable store is one line, exit 1."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
         serve()
-    except ValidationError as error:
-        print(*(f"error: {line}" for line in setting_problems(error)), sep="\n", file=sys.stderr)
-        return 2
     except NewsdeskError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -19,11 +19,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from .errors import NewsdeskError
-from .factory import ANSWER_BACKENDS
-from .settings import Settings, setting_problems
+from .factory import ANSWER_BACKENDS, load_settings
+from .settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -43,9 +41,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except NewsdeskError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
-    except ValidationError as error:  # a bad NEWSDESK_* value or flag: say which, no traceback
-        print(*(f"error: {line}" for line in setting_problems(error)), sep="\n", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:  # `newsdesk list | head`: the reader left, nothing to report
@@ -141,7 +136,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         "host": getattr(args, "host", None),
         "port": getattr(args, "port", None),
     }
-    return Settings(**{name: value for name, value in flags.items() if value is not None})
+    return load_settings(**{name: value for name, value in flags.items() if value is not None})
 
 
 def run_ingest(args: argparse.Namespace, settings: Settings) -> int:

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 
 class NewsdeskError(Exception):
     """Base class: anything newsdesk reports to a user as a plain message."""
+
+
+class SettingsError(NewsdeskError):
+    """``NEWSDESK_*`` variables or flags with values newsdesk cannot use (pydantic's error list):
+    ``setting k = '0' (NEWSDESK_K): Input should be greater than 0``."""
+
+    def __init__(self, problems: Sequence[Mapping[str, Any]]) -> None:
+        lines = []
+        for problem in problems:
+            name = ".".join(map(str, problem["loc"]))
+            value, says = problem.get("input"), problem["msg"]
+            lines.append(f"setting {name} = {value!r} (NEWSDESK_{name.upper()}): {says}")
+        super().__init__("; ".join(lines))
 
 
 class SourceError(NewsdeskError):

@@ -1,7 +1,6 @@
 """The one place that names concrete integrations: Chroma client, embedding and chat models.
 
-``ANSWER_BACKENDS`` is the one registry of answer backends: the CLI takes its names from it,
-and the settings' ``AnswererName`` and the README's table name the same ones (tested)::
+``ANSWER_BACKENDS``, the one registry of answer backends, names the CLI's choices (tested)::
 
     store = open_store(Settings())
     answerer = make_answerer(make_chat_model(settings), store.embeddings, settings)
@@ -17,12 +16,13 @@ from urllib.parse import urlsplit
 
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
+from pydantic import ValidationError
 
 from .answering.base import Answerer
 from .answering.citations import CitationChecker
 from .answering.extractive import ExtractiveAnswerer
 from .answering.generative import GenerativeAnswerer
-from .errors import BackendError, StoreUnavailableError
+from .errors import BackendError, SettingsError, StoreUnavailableError
 from .retrieval.embeddings import SentenceEmbeddings
 from .retrieval.retriever import NewsRetriever
 from .retrieval.store import NewsStore
@@ -250,3 +250,11 @@ ANSWER_BACKENDS: dict[AnswererName, Callable[[Settings], BaseChatModel | None]] 
     "openai": _make_openai,
 }
 """Who writes answers, by the name ``NEWSDESK_ANSWERER`` and ``--answerer`` take."""
+
+
+def load_settings(**values: object) -> Settings:
+    """``Settings(**values)``, the rest from ``NEWSDESK_*``; a bad value is a ``SettingsError``."""
+    try:
+        return Settings(**values)  # type: ignore[arg-type]
+    except ValidationError as error:
+        raise SettingsError(error.errors()) from None

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 AnswererName = Literal["extractive", "llamacpp", "ollama", "openai"]
@@ -60,7 +60,9 @@ class Settings(BaseSettings):
         description="Largest request body the web server accepts (uploads), in bytes; 413 above.",
     )
     max_upload_files: int = Field(
-        default=100, gt=0, description="Most files one ingest request may upload; 413 above."
+        default=100,
+        gt=0,
+        description="Most files, and most URLs, one ingest request may name; 413 above.",
     )
     host: str = Field(default="127.0.0.1", description="Interface the web chat listens on.")
     port: int = Field(default=7860, gt=0, lt=65536, description="Port the web chat listens on.")
@@ -105,14 +107,3 @@ class Settings(BaseSettings):
         le=1,
         description="Support score a generated sentence needs from the passage it cites.",
     )
-
-
-def setting_problems(error: ValidationError) -> list[str]:
-    """One line per bad setting of ``error``, naming its variable, value and what is wrong:
-    ``setting k = '0' (NEWSDESK_K): Input should be greater than 0``."""
-    lines = []
-    for problem in error.errors():
-        name = ".".join(map(str, problem["loc"]))
-        value = problem.get("input")
-        lines.append(f"setting {name} = {value!r} (NEWSDESK_{name.upper()}): {problem['msg']}")
-    return lines

@@ -64,9 +64,12 @@ def build_store(settings: Settings, *, progress: bool = True, corpus: str = "bac
     """Ingest the sample articles and the Lee corpus into ``settings``' store (with ``corpus``
     "test", only lee.cor's articles); return a summary."""
     store = open_store(settings)
-    items: list = [*lee_articles(corpus=corpus)]
-    if corpus == "background":
-        items[:0] = load_sources([SAMPLE], max_bytes=settings.max_source_bytes)
+    sample = (
+        load_sources([SAMPLE], max_bytes=settings.max_source_bytes)
+        if corpus == "background"
+        else []
+    )
+    items = [*sample, *lee_articles(corpus=corpus)]
     report = index_articles(items, store, chunk_chars=settings.chunk_chars, progress=progress)
     return report.summary()
 

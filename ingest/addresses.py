@@ -113,10 +113,16 @@ def refuse_if_private(url: str, address: IPAddress) -> None:
 
 
 def private_kind(address: IPAddress) -> str | None:
-    """What makes ``address`` non-public (``"loopback"``, ``"private"``...), or ``None``."""
-    mapped = getattr(address, "ipv4_mapped", None)
-    if mapped is not None:
-        address = mapped
+    """What makes ``address`` non-public (``"loopback"``, ``"private"``...), or ``None``. An IPv6
+    address carrying an IPv4 one (mapped ``::ffff:a.b.c.d``, 6to4 ``2002::/16``, Teredo) is
+    judged by the IPv4 address it reaches."""
+    embedded = [getattr(address, "ipv4_mapped", None), getattr(address, "sixtofour", None)]
+    embedded += getattr(address, "teredo", None) or ()
+    for inner in embedded:
+        if inner is not None and (kind := private_kind(inner)):
+            return kind
+    if embedded[0] is not None:
+        address = embedded[0]
     checks = (
         ("unspecified", address.is_unspecified),
         ("loopback", address.is_loopback),

@@ -60,23 +60,27 @@ def ingest_each(
     URLs, raise ``TooManySourcesError`` before anything is read (the web app's Ingest tab and
     ``POST /api/ingest`` come here; ``newsdesk ingest`` does not, so the CLI is not limited).
     A URL must be ``http(s)://`` (never a path on the server) and is fetched under the address
-    guard; the whole call holds the store's writer lock, so a second writer gets
+    guard. Everything is read and fetched first, without the store's writer lock (a slow page
+    must not keep a removal waiting); then the writing holds it, so a second writer gets
     ``StoreBusyError`` at once.
     """
     limit = settings.max_upload_files
     if len(uploads) > limit or len(urls) > limit:
         raise TooManySourcesError(limit)
     sources = [*((name, path, True) for name, path in uploads), *((u, u, False) for u in urls)]
-    results = []
+    loaded = []
+    for number, (name, source, uploaded) in enumerate(sources):
+        if on_progress is not None:
+            on_progress(number, len(sources), name)
+        items = _load(source, uploaded=uploaded, settings=settings)
+        if uploaded:
+            items = rename_upload(items, name=name, path=Path(source))
+        loaded.append((name, list(items)))
     with writing(settings, "ingest"):
-        for number, (name, source, uploaded) in enumerate(sources):
-            if on_progress is not None:
-                on_progress(number, len(sources), name)
-            items = _load(source, uploaded=uploaded, settings=settings)
-            if uploaded:
-                items = rename_upload(items, name=name, path=Path(source))
-            report = index_articles(items, store, chunk_chars=settings.chunk_chars)
-            results.append(SourceResult(name, report))
+        results = [
+            SourceResult(name, index_articles(items, store, chunk_chars=settings.chunk_chars))
+            for name, items in loaded
+        ]
     if on_progress is not None:
         on_progress(len(sources), len(sources), "done")
     return results

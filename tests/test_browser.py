@@ -183,6 +183,9 @@ def test_the_streamed_answer_is_escaped_at_every_step_not_only_at_the_end(
     job.result(timeout=120)
     steps = [output[1][-1]["content"] for output in job.outputs() if output[1]]
     assert len(steps) > 1  # streamed: several partial answers, then the final one
-    for content in steps:
-        text = content if isinstance(content, str) else str(content)
-        assert "](javascript:" not in text and "<script>" not in text, text
+    texts = [c if isinstance(c, str) else " ".join(part["text"] for part in c) for c in steps]
+    # the final answer quotes the hostile sentence, so its markup was there to be escaped
+    assert "9,000 visitors" in texts[-1] and "&lt;script&gt;" in texts[-1], texts[-1]
+    for text in texts:
+        assert "](javascript:" not in text and "<script>" not in text and "<img" not in text
+    assert any("&lt;img" in text for text in texts[:-1])  # escaped while streaming too

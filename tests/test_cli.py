@@ -94,7 +94,7 @@ def test_a_bad_setting_is_one_line_naming_the_variable_not_a_traceback(
     monkeypatch.setenv(variable, value)
     code = main(["--store", str(tmp_path / "s"), "ask", "Who welcomed it?"])
     err = capsys.readouterr().err
-    assert code == 2
+    assert code == 1
     assert f"({variable})" in err and repr(value) in err and says in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
 
@@ -102,7 +102,7 @@ def test_a_bad_setting_is_one_line_naming_the_variable_not_a_traceback(
 @pytest.mark.parametrize(
     ("variable", "value", "code", "says"),
     [
-        ("NEWSDESK_K", "0", 2, "error: setting k = '0' (NEWSDESK_K): Input should be greater"),
+        ("NEWSDESK_K", "0", 1, "error: setting k = '0' (NEWSDESK_K): Input should be greater"),
         ("NEWSDESK_CHROMA_URL", "http://127.0.0.1:9", 1, "error: Cannot reach the Chroma server"),
     ],
 )

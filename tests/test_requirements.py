@@ -47,7 +47,8 @@ def test_make_test_and_ci_require_every_component() -> None:
 
 def test_every_skip_in_the_suite_goes_through_requirements() -> None:
     """No test skips a missing component by itself (``pytest.skip``, ``importorskip``,
-    ``skipif``): only ``tests/requirements.py`` may, so REQUIRE_ALL covers every skip."""
+    ``skipif``, an ``except ImportError`` that returns...): only ``tests/requirements.py`` may,
+    so REQUIRE_ALL covers every skip. The doctests pytest also collects may not skip either."""
     allowed = {ROOT / "tests" / "requirements.py", Path(__file__).resolve()}
     words = (
         "pytest.skip(",
@@ -59,6 +60,10 @@ def test_every_skip_in_the_suite_goes_through_requirements() -> None:
         "import skip",
         "collect_ignore",
         "pytest_ignore_collect",
+        "except ImportError",
+        "except ModuleNotFoundError",
+        "pytest.exit(",
+        "+SKIP",
     )
     offenders = [
         f"{path.relative_to(ROOT)}: {word}"
@@ -67,4 +72,31 @@ def test_every_skip_in_the_suite_goes_through_requirements() -> None:
         for word in words
         if word in path.read_text(encoding="utf-8")
     ]
+    doctests = [
+        p for root in ("assistant", "ingest", "prompts") for p in (ROOT / root).rglob("*.py")
+    ]
+    offenders += [
+        f"{path.relative_to(ROOT)}: {word}"
+        for path in doctests
+        for word in ("+SKIP", "pytest.skip(")
+        if word in path.read_text(encoding="utf-8")
+    ]
     assert not offenders, offenders
+
+
+def test_a_missing_lee_cor_fails_naming_the_file_and_the_fix(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The held-out ``blind.jsonl`` needs gensim's second Lee file too, not only the first."""
+    import bench.lee_corpus
+    from tests.requirements import require_lee_corpus
+
+    real = bench.lee_corpus.lee_path
+    monkeypatch.setattr(
+        bench.lee_corpus,
+        "lee_path",
+        lambda c="background": tmp_path / "x" if c == "test" else real(c),
+    )
+    monkeypatch.setenv("NEWSDESK_REQUIRE_ALL", "1")
+    with pytest.raises(pytest.fail.Exception, match=r"gensim's Lee corpus \(lee.cor\) is missing"):
+        require_lee_corpus()

@@ -24,7 +24,7 @@ from ..retrieval.embeddings import embed_texts, embed_tokens
 from ..text.words import words
 from .base import stream_answer
 from .features import FEATURES, Sentence, eligible_all, features, key_set, prefilter, sentences
-from .matching import maxsim, question_weights, weakest
+from .matching import best_matches, content_words, maxsim, question_weights, weakest
 from .questions import Question, analyse, split_question
 from .scorer import Scorer
 from .terms import names_in
@@ -133,11 +133,12 @@ class ExtractiveAnswerer:
         )
         if tokens is None:
             return cosines, cosines, cosines
-        weights = question_weights(tokens[0])
+        weights, words = question_weights(tokens[0]), content_words(tokens[0])
+        bests = [best_matches(tokens[0], t) for t in tokens[1:]]
         return (
             cosines,
-            np.asarray([maxsim(weights, tokens[0], t) for t in tokens[1:]]),
-            np.asarray([weakest(tokens[0], t) for t in tokens[1:]]),
+            np.asarray([maxsim(weights, best) for best in bests]),
+            np.asarray([weakest(words, best) for best in bests]),
         )
 
 

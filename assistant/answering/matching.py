@@ -6,7 +6,7 @@ sentence that says each thing the question asks about in other words ("fled" / "
 homes"), which one whole-sentence cosine blurs::
 
     tokens = embed_tokens(embeddings, [question, sentence])
-    score = maxsim(question_weights(tokens[0]), tokens[0], tokens[1])
+    score = maxsim(question_weights(tokens[0]), best_matches(tokens[0], tokens[1]))
 
 ``weakest`` is the other end: the best match of the question's least matched content word. A
 near miss shares the topic but not the one thing asked ("how many were *arrested*" against "20
@@ -24,33 +24,31 @@ from ..text.words import is_stopword
 def question_weights(question: Tokens) -> np.ndarray:
     """1 for each wordpiece of a content word of the question, 0 for stopwords and
     punctuation (all 1 when nothing else is left)."""
-    weights, word_weight = [], 0.0
-    pieces = question.pieces
-    for index, piece in enumerate(pieces):
-        if not piece.startswith("##"):
-            word = piece + "".join(p[2:] for p in _continuations(pieces, index + 1))
-            word_weight = float(word.isalnum() and not is_stopword(word))
-        weights.append(word_weight)
-    array = np.asarray(weights, dtype=np.float32)
-    return array if array.sum() else np.ones_like(array)
+    weights = np.zeros(len(question.pieces), dtype=np.float32)
+    for span in content_words(question):
+        weights[span.start : span.stop] = 1.0
+    return weights if weights.sum() else np.ones_like(weights)
 
 
-def maxsim(weights: np.ndarray, question: Tokens, sentence: Tokens) -> float:
-    """Weighted mean over the question's wordpieces of their best cosine in ``sentence``."""
+def best_matches(question: Tokens, sentence: Tokens) -> np.ndarray | None:
+    """Each question wordpiece's best cosine among ``sentence``'s (None if either is empty):
+    what ``maxsim`` and ``weakest`` both read, computed once."""
     if not len(sentence.pieces) or not len(question.pieces):
-        return 0.0
-    best = (question.vectors.astype(np.float32) @ sentence.vectors.astype(np.float32).T).max(1)
-    return float(best @ weights / weights.sum())
+        return None
+    return (question.vectors.astype(np.float32) @ sentence.vectors.astype(np.float32).T).max(1)
 
 
-def weakest(question: Tokens, sentence: Tokens) -> float:
-    """The lowest, over the question's content words, of the word's best cosine in
-    ``sentence`` (a word's pieces averaged); 1.0 when the question has no content word."""
-    if not len(sentence.pieces) or not len(question.pieces):
+def maxsim(weights: np.ndarray, best: np.ndarray | None) -> float:
+    """Weighted mean over the question's wordpieces of their best cosine (``best_matches``)."""
+    return 0.0 if best is None else float(best @ weights / weights.sum())
+
+
+def weakest(words: list[range], best: np.ndarray | None) -> float:
+    """The lowest, over the question's content words (``content_words``), of the word's best
+    cosine (its pieces averaged); 1.0 when the question has no content word."""
+    if best is None:
         return 0.0
-    best = (question.vectors.astype(np.float32) @ sentence.vectors.astype(np.float32).T).max(1)
-    scores = [float(best[list(span)].mean()) for span in content_words(question)]
-    return min(scores, default=1.0)
+    return min((float(best[span.start : span.stop].mean()) for span in words), default=1.0)
 
 
 def content_words(question: Tokens) -> list[range]:

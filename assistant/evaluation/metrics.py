@@ -31,6 +31,8 @@ METRICS = (
     "latency_ms_p50",
     "latency_ms_p95",
     "n",
+    "answerable_refused",
+    "unanswerable_answered",
 )
 QUALITY_METRICS = METRICS[:4]
 
@@ -161,6 +163,10 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, float]:
         "latency_ms_p50": percentile(latencies, 50),
         "latency_ms_p95": percentile(latencies, 95),
         "n": len(results),
+        "answerable_refused": sum(r.answer.refused for r in answerable),
+        "unanswerable_answered": sum(
+            not r.answer.refused for r in results if not r.case.answerable
+        ),
     }
 
 

@@ -34,7 +34,6 @@ from ..errors import (
     QuestionError,
     StoreBusyError,
     StoreUnavailableError,
-    TooManySourcesError,
 )
 from ..models import Answer
 from ..retrieval.lock import writing
@@ -48,7 +47,6 @@ _STATUS = {
     EmptyStoreError: 409,
     StoreBusyError: 409,  # before its base class StoreUnavailableError
     StoreUnavailableError: 503,
-    TooManySourcesError: 413,  # ingest_each's own check; the upload route stops sooner
 }
 _END = object()
 ANSWER_THREADS = max(1, os.cpu_count() or 1)

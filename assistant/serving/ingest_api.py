@@ -22,6 +22,7 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.formparsers import parse_options_header
 
+from ..errors import TooManySourcesError
 from ..settings import Settings
 from .limits import BodyTooLarge
 
@@ -91,12 +92,9 @@ async def _parse_form(request: Request, *, limit: int) -> FormData:
         raise
     except StarletteHTTPException as error:  # starlette's 400 for a multipart it cannot parse
         if str(error.detail).startswith("Too many"):
-            raise HTTPException(
-                413,
-                f"{error.detail} Send at most {limit} files and {limit} URLs per request "
-                "(NEWSDESK_MAX_UPLOAD_FILES).",
-                headers={"Connection": "close"},  # the rest of the body is not read
-            ) from error
+            raise HTTPException(  # the limit ingest_each has, said the same way
+                413, str(TooManySourcesError(limit)), headers={"Connection": "close"}
+            ) from error  # the rest of the body is not read
         raise HTTPException(422, f"The form cannot be read: {error.detail}") from error
 
 

@@ -257,3 +257,18 @@ def test_every_redirect_hop_is_checked_before_it_is_followed(
 
 def test_the_namespace_address_counts_as_public() -> None:
     assert private_kind(ipaddress.ip_address(PUBLIC)) is None
+
+
+@pytest.mark.parametrize(
+    ("address", "kind"),
+    [
+        ("2002:7f00:1::", "loopback"),  # 6to4 of 127.0.0.1
+        ("2002:a00:1::", "private"),  # 6to4 of 10.0.0.1
+        ("2001:0:4136:e378:8000:63bf:80ff:fffe", "loopback"),  # Teredo, client 127.0.0.1
+        ("2002:808:808::", None),  # 6to4 of a public address stays public
+    ],
+)
+def test_an_ipv6_address_carrying_an_ipv4_one_is_judged_by_it(
+    address: str, kind: str | None
+) -> None:
+    assert private_kind(ipaddress.ip_address(address)) == kind

@@ -9,6 +9,7 @@ import pytest
 
 from assistant import Settings
 from assistant.errors import TooManySourcesError
+from assistant.retrieval.lock import writing
 from assistant.retrieval.store import NewsStore
 from ingest.uploads import ingest_each
 from tests.ingest.conftest import NewsServer
@@ -61,3 +62,19 @@ def test_the_limit_counts_files_and_urls_apart(
     results = ingest_each(_uploads(tmp_path, LIMIT), urls, store, settings=settings)
     assert [len(r.report.added) for r in results] == [1, 1, 1, 1], [r.message for r in results]
     assert news_server.requests == ["/plain.txt", "/article.html"]
+
+
+def test_pages_are_fetched_without_the_writer_lock_so_a_removal_need_not_wait(
+    store: NewsStore, settings: Settings, news_server: NewsServer
+) -> None:
+    free_while_loading = []
+
+    def progress(number: int, total: int, name: str) -> None:
+        if number < total:  # between fetches: another writer can take the lock and let it go
+            with writing(settings, "article removal"):
+                free_while_loading.append(name)
+
+    urls = [news_server.url("/plain.txt"), news_server.url("/article.html")]
+    results = ingest_each([], urls, store, settings=settings, on_progress=progress)
+    assert free_while_loading == urls
+    assert [len(r.report.added) for r in results] == [1, 1]

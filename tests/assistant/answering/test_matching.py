@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from langchain_core.embeddings import FakeEmbeddings
 
-from assistant.answering.matching import content_words, maxsim, question_weights, weakest
+from assistant.answering.matching import (
+    best_matches,
+    content_words,
+    maxsim,
+    question_weights,
+    weakest,
+)
 from assistant.retrieval.embeddings import (
     SentenceEmbeddings,
     Tokens,
@@ -45,7 +51,7 @@ def test_each_question_word_matched_in_other_words_beats_the_topic_word_alone(
         or []
     )
     weights = question_weights(question)
-    scores = [maxsim(weights, question, s) for s in (answer, topic, other)]
+    scores = [maxsim(weights, best_matches(question, s)) for s in (answer, topic, other)]
     assert scores == sorted(scores, reverse=True) and scores[0] - scores[1] > 0.1
 
 
@@ -73,7 +79,8 @@ def test_a_model_without_wordpieces_gets_none() -> None:
 def test_nothing_to_match_scores_zero(embeddings: SentenceEmbeddings) -> None:
     (question,) = embed_tokens(embeddings, ["who won"]) or []
     empty = Tokens(np.zeros((0, 384), dtype=np.float16), (), np.zeros(384, dtype=np.float32))
-    assert maxsim(question_weights(question), question, empty) == 0.0
+    assert maxsim(question_weights(question), best_matches(question, empty)) == 0.0
+    assert weakest(content_words(question), best_matches(question, empty)) == 0.0
 
 
 def test_the_weakest_word_falls_when_the_one_thing_asked_is_not_said(
@@ -93,8 +100,9 @@ def test_the_weakest_word_falls_when_the_one_thing_asked_is_not_said(
     spans = content_words(question)
     words = ["".join(question.pieces[i].removeprefix("##") for i in s) for s in spans]
     assert words == ["protesters", "arrested", "outside", "mill"]
-    assert weakest(question, answer) - weakest(question, near_miss) > 0.1
+    right, wrong = best_matches(question, answer), best_matches(question, near_miss)
+    assert weakest(spans, right) - weakest(spans, wrong) > 0.1
     # the average hides the difference the weakest word shows
     weights = question_weights(question)
-    mean_gap = maxsim(weights, question, answer) - maxsim(weights, question, near_miss)
-    assert mean_gap < weakest(question, answer) - weakest(question, near_miss)
+    mean_gap = maxsim(weights, right) - maxsim(weights, wrong)
+    assert mean_gap < weakest(spans, right) - weakest(spans, wrong)

@@ -87,6 +87,7 @@ def test_summary_pools_citations_and_scores_refusals_over_all_questions() -> Non
     assert metrics["refusal_accuracy"] == 0.5
     assert metrics["latency_ms_p50"] == 20
     assert metrics["n"] == 2
+    assert metrics["answerable_refused"] == 0 and metrics["unanswerable_answered"] == 1
 
 
 def test_percentile_interpolates() -> None:

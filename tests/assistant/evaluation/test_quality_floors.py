@@ -25,6 +25,7 @@ TEST_SPLIT = ROOT / "data" / "gold" / "test"
 # 0.767; fresh 0.581, 0.647, 0.791; blind 0.733, 0.822, 0.719). Issue 10 asks for 0.85 (goal
 # 0.9); the answerer does not reach it yet, so these are lower.
 FLOORS = {"key_fact_recall": 0.62, "citation_precision": 0.64, "refusal_accuracy": 0.72}
+SET_SIZES = {"fresh": 196, "blind": 160}
 SET_FLOORS = {
     "fresh": {"key_fact_recall": 0.54, "citation_precision": 0.6, "refusal_accuracy": 0.74},
     "blind": {"key_fact_recall": 0.69, "citation_precision": 0.78, "refusal_accuracy": 0.68},
@@ -78,5 +79,5 @@ def test_other_held_out_sets_stay_above_their_floors(
         cases = load_gold(TEST_SPLIT / f"{gold}.jsonl")
         set_reports[gold] = evaluate(Assistant.from_settings(test_settings).ask, cases, k=5)
     report = set_reports[gold]
-    assert len(report.results) >= 120
+    assert len(report.results) == SET_SIZES[gold]  # a cut-down gold file is no pass
     assert report.metrics[metric] >= SET_FLOORS[gold][metric], report.metrics

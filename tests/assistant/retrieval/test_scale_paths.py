@@ -123,6 +123,7 @@ def test_the_filter_mask_keeps_exactly_the_chunks_the_dense_search_would(
     snapshot = index.snapshot
     kept = {i for i, keep in zip(snapshot.ids, snapshot.mask(filters), strict=True) if keep}
     assert kept == searched(counting.inner, filters) == searched(chroma, filters)
+    assert bool(kept) == (filters.sources != ("nowhere",))  # only that filter keeps nothing
 
 
 def searched(store: Any, filters: Filters) -> set[str]:
