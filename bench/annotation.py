@@ -83,8 +83,16 @@ def prepare(out: Path) -> None:
     print(f"{len(train)} training and {len(held)} held-out articles in {out}")
 
 
-def collect(paths: list[Path], index_path: Path, out: Path, *, blind: bool) -> None:
+def collect(
+    paths: list[Path], index_path: Path, out: Path, *, blind: bool, review: Path | None = None
+) -> None:
+    """Convert and check annotations; a second annotator's ``review`` (``verdict`` ok, fix
+    with corrected fields, or drop, per id) is applied first."""
     index = json.loads(index_path.read_text(encoding="utf-8"))
+    verdicts = {}
+    if review is not None:
+        lines = review.read_text(encoding="utf-8").splitlines()
+        verdicts = {v["id"]: v for v in map(json.loads, filter(str.strip, lines))}
     by_url = {r["url"]: r for r in news_records()}
     rows, problems, seen = [], [], set()
     for path in paths:
@@ -92,8 +100,15 @@ def collect(paths: list[Path], index_path: Path, out: Path, *, blind: bool) -> N
             if not line.strip():
                 continue
             where = f"{path}:{number}"
+            raw = json.loads(line)
+            verdict = verdicts.get(raw.get("id"), {})
+            if verdict.get("verdict") == "drop":
+                continue
+            if verdict.get("verdict") == "fix":
+                fields = ("answers", "sentences", "answerable")
+                raw |= {key: verdict[key] for key in fields if key in verdict}
             try:
-                row = convert(json.loads(line), index, by_url, blind=blind)
+                row = convert(raw, index, by_url, blind=blind)
             except (ValueError, KeyError, TypeError, IndexError) as error:
                 problems.append(f"{where}: {error}")
                 continue
@@ -144,11 +159,12 @@ def main() -> None:
     c.add_argument("--index", type=Path, required=True)
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--blind", action="store_true", help="write the gold format")
+    c.add_argument("--review", type=Path, help="a second annotator's verdicts to apply")
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.out)
     else:
-        collect(args.paths, args.index, args.out, blind=args.blind)
+        collect(args.paths, args.index, args.out, blind=args.blind, review=args.review)
 
 
 if __name__ == "__main__":
