@@ -94,6 +94,9 @@ def collect(
         lines = review.read_text(encoding="utf-8").splitlines()
         verdicts = {v["id"]: v for v in map(json.loads, filter(str.strip, lines))}
     by_url = {r["url"]: r for r in news_records()}
+    shown: dict[str, list[str]] = {}
+    for folder in {path.parent for path in paths}:
+        shown |= shown_sentences(folder / "articles.md")
     rows, problems, seen = [], [], set()
     for path in paths:
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
@@ -108,7 +111,7 @@ def collect(
                 fields = ("answers", "sentences", "answerable")
                 raw |= {key: verdict[key] for key in fields if key in verdict}
             try:
-                row = convert(raw, index, by_url, blind=blind)
+                row = convert(raw, index[raw["article"]], shown, by_url, blind=blind)
             except (ValueError, KeyError, TypeError, IndexError) as error:
                 problems.append(f"{where}: {error}")
                 continue
@@ -124,9 +127,23 @@ def collect(
         print(" ", problem)
 
 
-def convert(raw: dict, index: dict, by_url: dict, *, blind: bool) -> dict:
-    url = index[raw["article"]]
-    _, body, sentences = article_sentences(by_url[url])
+def shown_sentences(path: Path) -> dict[str, list[str]]:
+    """Each article's sentences as the annotator saw them numbered in ``articles.md``."""
+    sentences: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## Article "):
+            current = sentences.setdefault(line.split()[-1], [])
+        elif line.startswith("[") and "] " in line:
+            current.append(line.split("] ", 1)[1])
+    return sentences
+
+
+def convert(raw: dict, url: str, shown: dict, by_url: dict, *, blind: bool) -> dict:
+    """One annotation in the data format; the sentences are those the annotator saw, and each
+    must still be a substring of the article (whitespace aside)."""
+    sentences = shown[raw["article"]]
+    text = " ".join(by_url[url]["text"].split())
     answerable = bool(raw["answerable"])
     chosen = [sentences[int(n) - 1] for n in raw.get("sentences", [])]
     answers = [a for a in raw.get("answers", []) if a]
@@ -137,6 +154,9 @@ def convert(raw: dict, index: dict, by_url: dict, *, blind: bool) -> dict:
     for answer in answers:
         if not any(answer.lower() in s.lower() for s in chosen):
             raise ValueError(f"answer {answer!r} is in none of its sentences")
+    for sentence in chosen:
+        if " ".join(sentence.split()) not in text:
+            raise ValueError(f"sentence {sentence[:60]!r} is not in the article's text")
     row = {"id": raw["id"], "question": raw["question"], "answerable": answerable}
     if blind:  # the gold format `newsdesk eval` reads
         return row | {"key_facts": answers, "evidence": chosen, "article": url}
