@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import gradio as gr
+from gradio.utils import get_upload_folder
 
 from assistant import Answer, Assistant, NewsdeskError
 from assistant.serving.rendering import (
@@ -25,6 +27,7 @@ logger = logging.getLogger(__name__)
 
 EXAMPLES = ["Which groups reject the withdrawal?", "Who welcomed the withdrawal?"]
 NO_SOURCES = "*Sources of the answer appear here.*"
+UPLOAD_CACHE_SECONDS = 3600
 
 
 def build_app(assistant: Assistant) -> gr.Blocks:
@@ -37,7 +40,10 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         answer = _ask(assistant, question, [])
         return chat_text(answer), render_sources(answer)
 
-    with gr.Blocks(title="newsdesk") as demo:
+    # delete_cache: uploads not ingested (ingest deletes its own) go within two hours.
+    with gr.Blocks(
+        title="newsdesk", delete_cache=(UPLOAD_CACHE_SECONDS, UPLOAD_CACHE_SECONDS)
+    ) as demo:
         gr.Markdown(
             "## newsdesk\nAsk about the ingested news articles; every answer cites its passages."
         )
@@ -83,8 +89,8 @@ def _chat_tab(assistant: Assistant, demo: gr.Blocks) -> None:
             )
             gr.Examples(EXAMPLES, inputs=question)
             with gr.Accordion("Filters", open=False):
-                source_filter = gr.Dropdown(
-                    choices=_source_choices(assistant),
+                source_filter = gr.Dropdown(  # choices come at page load, after the login
+                    choices=[],
                     multiselect=True,
                     label="Sources (none: all)",
                     elem_id="filter-sources",
@@ -157,11 +163,9 @@ def ingest_sources(
 
     Takes the store's writer lock to write: while ``newsdesk ingest`` writes, it shows that message.
     """
-    from pathlib import Path
-
     from ingest.uploads import ingest_each
 
-    uploads = [(Path(f).name, str(f)) for f in files or []]
+    uploads = [(path.name, str(path)) for path in uploaded_paths(files)]
     urls = [url for url in (url_text or "").split() if url.strip()]
     if not uploads and not urls:
         raise gr.Error("Nothing to ingest: upload files or enter URLs, one per line.")
@@ -176,8 +180,29 @@ def ingest_sources(
         )
     except NewsdeskError as error:
         raise gr.Error(str(error)) from error
+    finally:
+        for _, path in uploads:  # the upload is read: it does not stay in Gradio's cache
+            Path(path).unlink(missing_ok=True)
     rows = [f"| {escape_markdown(r.name)} | {escape_markdown(r.message)} |" for r in results]
     return "\n".join(["| source | result |", "|---|---|", *rows])
+
+
+def uploaded_paths(files: list[str] | None) -> list[Path]:
+    """The paths of files a client uploaded; any other path a client names is refused.
+
+    A web client sends file *paths* (Gradio's FileData); only those inside Gradio's upload
+    folder are its uploads. ``server.py`` also turns on Gradio's own check of them.
+    """
+    folder = Path(get_upload_folder()).resolve()
+    paths = [Path(f).resolve() for f in files or []]
+    for path in paths:
+        if not path.is_relative_to(folder) or not path.is_file():
+            logger.warning("refused a client's file path outside the upload folder: %s", path)
+            raise gr.Error(
+                "Only files uploaded through this page can be ingested here; a path on the "
+                "server is not an upload. Upload the file itself."
+            )
+    return paths
 
 
 def _stream(

@@ -34,14 +34,19 @@ def create_server(assistant: Assistant) -> FastAPI:
     """
     api = create_api(assistant, ingest_sources=_ingester(assistant))
     token = assistant.settings.api_token
-    return gr.mount_gradio_app(
+    demo = build_app(assistant)
+    server = gr.mount_gradio_app(
         api,
-        build_app(assistant),
+        demo,
         path="/",
         auth=("newsdesk", token) if token else None,
         show_error=True,
         max_file_size=assistant.settings.max_source_bytes,
     )
+    # Gradio checks that a file path a client sends lies in its upload folder only in Blocks
+    # that were launched; mounted Blocks never are, so say they were (app.py checks too).
+    demo.has_launched = True
+    return server
 
 
 def _ingester(assistant: Assistant) -> Any:

@@ -25,6 +25,10 @@ from .settings import Settings
 
 logger = logging.getLogger(__name__)
 NO_MATCH = "No ingested article matches the filters; widen or clear them."
+HISTORY_MESSAGES = 40
+"""The most recent turns of the chat kept for a follow-up (older ones are not needed)."""
+ANSWER_TURN_FACTOR = 10
+"""An assistant turn of the history may be this many times ``max_question_chars`` long."""
 
 Message = Mapping[str, Any]
 
@@ -113,7 +117,7 @@ class Assistant:
     ) -> tuple[str, list[Passage]] | Answer:
         """The condensed question and its passages, or the answer when nothing matches."""
         question = self.check_question(question)
-        query = self.condenser.condense(question, history or [])
+        query = self.condenser.condense(question, self.check_history(history))
         narrowed = parse_filters(filters)
         passages = self.retriever.retrieve(query, k=k, filters=narrowed)
         if not passages and narrowed is not None:
@@ -140,7 +144,29 @@ class Assistant:
                 f"The question is {len(question):,} characters long; the limit is {limit:,}. "
                 "Ask a shorter question (or raise NEWSDESK_MAX_QUESTION_CHARS)."
             )
+        _check_text(question, "The question")
+        if not any(ch.isalnum() for ch in question):
+            raise QuestionError(
+                "The question has no words, only punctuation or symbols. Type a question."
+            )
         return question
+
+    def check_history(self, history: Sequence[Message] | None) -> list[Message]:
+        """The last ``HISTORY_MESSAGES`` turns; ``QuestionError`` for a turn over its limit
+        (a user turn is a question; an answer may be ``ANSWER_TURN_FACTOR`` times longer)."""
+        turns = list(history or [])[-HISTORY_MESSAGES:]
+        for number, turn in enumerate(turns, start=1):
+            content = str(turn.get("content") or "")
+            limit = self.settings.max_question_chars
+            if turn.get("role") != "user":
+                limit *= ANSWER_TURN_FACTOR
+            if len(content) > limit:
+                raise QuestionError(
+                    f"Turn {number} of the history ({turn.get('role')}) is {len(content):,} "
+                    f"characters long; the limit is {limit:,}. Send the chat as it was shown."
+                )
+            _check_text(content, f"Turn {number} of the history")
+        return turns
 
     def as_runnable(self) -> Runnable[Any, Answer]:
         """This assistant as a LangChain Runnable taking a question or a mapping."""
@@ -152,3 +178,14 @@ class Assistant:
         return self.ask(
             value["question"], value.get("history"), k=value.get("k"), filters=value.get("filters")
         )
+
+
+def _check_text(text: str, what: str) -> None:
+    """``QuestionError`` for text that is not valid Unicode (a lone surrogate such as \\ud800)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise QuestionError(
+            f"{what} is not valid text: it holds {text[error.start]!r}, half of a UTF-16 pair. "
+            "Send it as UTF-8."
+        ) from error

@@ -22,6 +22,7 @@ from typing import Any
 from .errors import NewsdeskError
 from .factory import ANSWER_BACKENDS, load_settings
 from .settings import Settings
+from .text.terminal import printable
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.run(args, _settings(args)))
     except NewsdeskError as error:
-        print(f"error: {error}", file=sys.stderr)
+        print(f"error: {printable(str(error))}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -160,7 +161,7 @@ def run_ingest(args: argparse.Namespace, settings: Settings) -> int:
             progress=not args.no_progress,
         )
     for error in report.failed:
-        print(f"failed: {error}", file=sys.stderr)
+        print(f"failed: {printable(str(error))}", file=sys.stderr)
     print(report.summary())
     return 0 if report.ok else 1
 
@@ -176,7 +177,8 @@ def run_list(args: argparse.Namespace, settings: Settings) -> int:
             print(json.dumps(asdict(record), ensure_ascii=False))
         else:
             flag = "" if record.complete else "  (incomplete: run ingest again)"
-            print(f"{record.article_id}\t{record.chunks} chunks\t{record.title}{flag}")
+            line = f"{record.article_id}\t{record.chunks} chunks\t{record.title}{flag}"
+            print(printable(line))
     if not args.json:
         print(f"{len(records)} article{'' if len(records) == 1 else 's'}", file=sys.stderr)
     return 0
@@ -208,14 +210,15 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     for item in assistant.stream(args.question):
         if isinstance(item, str):
-            print(item, end="", flush=True)
+            print(printable(item), end="", flush=True)
         else:
             answer = item
     print()
     if answer.notice:
-        print(f"\nNote: {answer.notice}")
+        print(f"\nNote: {printable(answer.notice)}")
     for citation in answer.citations:
-        print(f"\n[{citation.n}] {citation.title}{_url(citation.url)}\n    “{citation.quote}”")
+        heading = printable(f"{citation.title}{_url(citation.url)}")
+        print(f"\n[{citation.n}] {heading}\n    “{printable(citation.quote)}”")
     return 0
 
 

@@ -24,6 +24,7 @@ from .answering.extractive import ExtractiveAnswerer
 from .answering.generative import GenerativeAnswerer
 from .errors import BackendError, SettingsError, StoreUnavailableError
 from .retrieval.embeddings import SentenceEmbeddings
+from .retrieval.index_files import check_index_files
 from .retrieval.retriever import NewsRetriever
 from .retrieval.store import NewsStore
 from .settings import AnswererName, Settings
@@ -32,11 +33,8 @@ logger = logging.getLogger(__name__)
 
 
 def make_embeddings(settings: Settings) -> SentenceEmbeddings:
-    return SentenceEmbeddings(
-        settings.embedding_model,
-        batch_size=settings.embed_batch_size,
-        precision=settings.embed_precision,
-    )
+    precision, batch = settings.embed_precision, settings.embed_batch_size
+    return SentenceEmbeddings(settings.embedding_model, batch_size=batch, precision=precision)
 
 
 def make_client(settings: Settings) -> Any:
@@ -46,6 +44,8 @@ def make_client(settings: Settings) -> Any:
     chroma_settings = chromadb.Settings(anonymized_telemetry=False)
     if settings.chroma_url:
         return make_http_client(settings.chroma_url, chroma_settings)
+    if settings.store.is_dir():
+        check_index_files(settings.store)  # a damaged index crashes Chroma: say so instead
     try:
         settings.store.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(settings.store), settings=chroma_settings)

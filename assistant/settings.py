@@ -47,7 +47,9 @@ class Settings(BaseSettings):
         default=10_000_000, gt=0, description="Largest source file or page ingested, in bytes."
     )
     fetch_timeout: float = Field(
-        default=20.0, gt=0, description="Seconds to wait for a URL or feed before giving up."
+        default=20.0,
+        gt=0,
+        description="Seconds a whole fetch of a URL or feed may take (a deadline).",
     )
     fetch_allow_private: bool = Field(
         default=False,
@@ -65,6 +67,11 @@ class Settings(BaseSettings):
         description="Most files, and most URLs, one ingest request may name; 413 above.",
     )
     host: str = Field(default="127.0.0.1", description="Interface the web chat listens on.")
+    allowed_hosts: str | None = Field(
+        default=None,
+        description="Host names the web server answers to, comma-separated (`*`: any); unset: "
+        "localhost, 127.0.0.1, ::1 and `NEWSDESK_HOST` (a guard against DNS rebinding).",
+    )
     port: int = Field(default=7860, gt=0, lt=65536, description="Port the web chat listens on.")
     chroma_url: str | None = Field(
         default=None,

@@ -75,10 +75,10 @@ def prepare(out: Path) -> None:
             batch = records[start : start + BATCH]
             folder = out / f"{kind}-{number:02d}"
             folder.mkdir(parents=True, exist_ok=True)
-            handles = [f"{kind[0].upper()}{number:02d}{chr(ord('a') + i)}" for i in range(len(batch))]
-            text = "\n".join(render(h, r) for h, r in zip(handles, batch))
+            handles = [f"{kind[0].upper()}{number:02d}{chr(97 + i)}" for i in range(len(batch))]
+            text = "\n".join(render(h, r) for h, r in zip(handles, batch, strict=True))
             (folder / "articles.md").write_text(text, encoding="utf-8")
-            index.update({h: r["url"] for h, r in zip(handles, batch)})
+            index.update({h: r["url"] for h, r in zip(handles, batch, strict=True)})
     (out / "index.json").write_text(json.dumps(index, indent=1), encoding="utf-8")
     print(f"{len(train)} training and {len(held)} held-out articles in {out}")
 
@@ -121,7 +121,8 @@ def collect(
             seen.add(row["id"])
             rows.append(row)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
+    out.write_text(lines, encoding="utf-8")
     print(f"{len(rows)} questions to {out}; {len(problems)} problems")
     for problem in problems:
         print(" ", problem)

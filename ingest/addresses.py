@@ -22,6 +22,8 @@ from urllib.parse import urlsplit
 from assistant.errors import SourceError
 
 SCHEMES = ("http", "https")
+MAX_URL_CHARS = 8_192
+"""Longest URL fetched (browsers and servers rarely take more)."""
 DEFAULT_PORTS = {"http": 80, "https": 443}
 OPT_IN = "NEWSDESK_FETCH_ALLOW_PRIVATE=1"
 
@@ -45,14 +47,8 @@ def resolve_target(url: str, *, allow_private: bool) -> Target:
     One non-public address refuses the whole URL, whatever its place in the answer.
     """
     scheme = check_scheme(url)
-    parts = urlsplit(url)
-    host = parts.hostname
-    if not host:
-        raise SourceError(url, "the URL has no host name. Check the address.")
-    try:
-        port = parts.port or DEFAULT_PORTS[scheme]
-    except ValueError as error:
-        raise SourceError(url, f"the port is not a number ({error}).") from error
+    host, port = _host_and_port(url)
+    port = port or DEFAULT_PORTS[scheme]
     addresses = resolve(url, host, port)
     if not allow_private:
         for address in addresses:
@@ -63,15 +59,50 @@ def resolve_target(url: str, *, allow_private: bool) -> Target:
 def check_url(text: str) -> None:
     """Raise ``SourceError`` unless ``text`` is an ``http(s)://host...`` URL (never a path)."""
     check_scheme(text)
-    if not urlsplit(text).hostname:
+    _host_and_port(text)
+
+
+def _host_and_port(url: str) -> tuple[str, int | None]:
+    """The URL's host and port; ``SourceError`` for anything malformed, never ``ValueError``."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError as error:
         raise SourceError(
-            text, "not a valid URL; write it as http://host/path or https://host/path."
+            url, f"not a valid URL ({error}); write it as http://host/path or https://host/path."
+        ) from error
+    if not host or any(ch.isspace() or ch == "\\" for ch in url):
+        raise SourceError(
+            url, "not a valid URL; write it as http://host/path or https://host/path."
         )
+    return host, port
+
+
+def same_site(url: str, other: str) -> bool:
+    """Whether two URLs are on one site: the same host, or one a subdomain of the other.
+
+    >>> same_site("https://www.example.com/a", "https://amp.example.com/a")
+    True
+    >>> same_site("https://reuters.example/a", "http://copycat.example/a")
+    False
+    """
+    try:
+        hosts = [(urlsplit(u).hostname or "").removeprefix("www.") for u in (url, other)]
+    except ValueError:
+        return False
+    a, b = hosts
+    return bool(a) and (a == b or a.endswith(f".{b}") or b.endswith(f".{a}"))
 
 
 def check_scheme(url: str) -> str:
     """The URL's scheme if it is http or https; else raise ``SourceError`` (``file:``...)."""
-    scheme = urlsplit(url).scheme.lower()
+    if len(url) > MAX_URL_CHARS:
+        raise SourceError(
+            url[:200] + "…",
+            f"the URL is {len(url):,} characters long; newsdesk fetches URLs of at most "
+            f"{MAX_URL_CHARS:,}. Check the address.",
+        )
+    scheme = url.split(":", 1)[0].lower() if ":" in url else ""
     if scheme not in SCHEMES:
         what = f"the '{scheme}' scheme is refused" if scheme else "not a URL"
         raise SourceError(

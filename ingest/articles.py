@@ -30,3 +30,23 @@ def make_article(
         url=url,
         published=published,
     )
+
+
+def stated_id(article: Article) -> bool:
+    """Whether a fetched source (a third party on the web) stated the article's id: a feed
+    entry's link, a page's canonical link on its own site, not the address it was read from.
+
+    Files and uploads are the operator's and the ingester's own: their ids are never "stated"
+    here (an ingester may replace or remove any article anyway).
+
+    >>> feed = "https://feeds.example/rss"
+    >>> stated_id(make_article(article_id="https://a.example/x", title="T", text="B.",
+    ...                        source=feed))
+    True
+    >>> stated_id(make_article(article_id=f"{feed}#guid-7", title="T", text="B.", source=feed))
+    False
+    """
+    source = article.source
+    if "://" not in source:
+        return False
+    return not (article.article_id == source or article.article_id.startswith(f"{source}#"))

@@ -16,7 +16,8 @@ def split_article(article: Article, *, max_chars: int) -> list[Chunk]:
     """Group whole sentences into chunks of at most ``max_chars`` (a longer sentence stands alone).
 
     A paragraph break ends a chunk once it holds half of ``max_chars``, so chunks follow the
-    article's own structure where they can.
+    article's own structure where they can. A chunk whose text repeats an earlier chunk of the
+    article (a pasted loop, a repeated boilerplate block) is left out.
     """
     text = article.text
     groups: list[tuple[int, int]] = []
@@ -32,7 +33,12 @@ def split_article(article: Article, *, max_chars: int) -> list[Chunk]:
         end = s_end
     if start is not None and end is not None:
         groups.append((start, end))
-    return [_chunk(article, index, a, b) for index, (a, b) in enumerate(groups)]
+    unique, seen = [], set()  # a chunk repeating an earlier one of the article adds nothing
+    for a, b in groups:
+        if text[a:b] not in seen:
+            seen.add(text[a:b])
+            unique.append((a, b))
+    return [_chunk(article, index, a, b) for index, (a, b) in enumerate(unique)]
 
 
 def _chunk(article: Article, index: int, start: int, end: int) -> Chunk:

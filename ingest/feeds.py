@@ -6,7 +6,9 @@ for item in load_feed(data, source="https://example.com/rss", max_bytes=10**7, t
 
 from __future__ import annotations
 
+import io
 import logging
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -23,18 +25,27 @@ from .web import fetch, is_url
 
 logger = logging.getLogger(__name__)
 
+FEED_PAGES_TIMEOUTS = 3
+"""The pages of one feed's entries are fetched within this many fetch timeouts in all; an
+entry whose page is not reached by then is taken from the feed's own text."""
+
 
 def load_feed(
     data: bytes, *, source: str, max_bytes: int, timeout: float, allow_private: bool = False
 ) -> Iterator[Article | SourceError]:
-    """One item per entry; a feed with no readable entry at all is one ``SourceError``."""
-    feed = feedparser.parse(data)
+    """One item per entry; a feed with no readable entry at all is one ``SourceError``.
+
+    feedparser is given a stream, never the bytes themselves: given bytes, it first tries them
+    as a file name (a body of ``/etc/passwd`` or ``/dev/zero`` would be opened and read).
+    """
+    feed = feedparser.parse(io.BytesIO(data))
     if not feed.entries:
         reason = f" ({feed.bozo_exception})" if feed.get("bozo") else ""
         yield SourceError(
             source, f"not an RSS/Atom feed, or a feed with no entries{reason}. Check the address."
         )
         return
+    deadline = time.monotonic() + FEED_PAGES_TIMEOUTS * timeout
     for number, entry in enumerate(feed.entries, start=1):
         where = f"{source} entry {number}"
         try:
@@ -42,7 +53,7 @@ def load_feed(
                 entry,
                 source=source,
                 max_bytes=max_bytes,
-                timeout=timeout,
+                timeout=min(timeout, deadline - time.monotonic()),
                 allow_private=allow_private,
             )
         except SourceError as error:
@@ -54,11 +65,12 @@ def article_from_entry(
 ) -> Article:
     """The entry's linked page; when it cannot be read, the entry's own content or summary.
 
-    The link is fetched under the same address guard as a URL (``web.fetch``).
+    The link is fetched under the same address guard as a URL (``web.fetch``), within
+    ``timeout`` seconds (none left: the entry's own text).
     """
     link = entry.get("link") if is_url(entry.get("link")) else None
     published = entry_published(entry)
-    if link:
+    if link and timeout > 0:
         try:
             page = fetch(link, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
             return article_from_html(
@@ -86,7 +98,8 @@ def _article_from_content(
     text = html_to_text(raw) if raw else ""
     title = str(entry.get("title") or "").strip()
     _, body = clean_text(f"untitled\n{text}")
-    identity = link or entry.get("id")
+    guid = entry.get("id")
+    identity = link or (f"{source}#{guid}" if guid else None)  # a guid names only its feed's
     if not body or not identity:
         raise SourceError(
             source,

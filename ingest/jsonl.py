@@ -24,12 +24,17 @@ from .cleaning import clean_text
 
 logger = logging.getLogger(__name__)
 
+LISTED_BAD_LINES = 20
+"""Bad lines of one file reported one by one; the rest are counted in one more problem."""
+
 
 def load_jsonl(path: Path, *, text: str) -> Iterator[Article | SourceError]:
     """One item per non-blank line; a bad line is a ``SourceError`` and the others go on.
 
-    Without a ``url`` the article id is ``<absolute path>#L<line>``.
+    Without a ``url`` the article id is ``<absolute path>#L<line>``. After
+    ``LISTED_BAD_LINES`` bad lines, the rest are counted in one last ``SourceError``.
     """
+    bad = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -39,7 +44,15 @@ def load_jsonl(path: Path, *, text: str) -> Iterator[Article | SourceError]:
                 _parse(line, where), source=str(path), fallback_id=f"{path.resolve()}#L{number}"
             )
         except SourceError as error:
-            yield SourceError(where, error.problem)
+            bad += 1
+            if bad <= LISTED_BAD_LINES:
+                yield SourceError(where, error.problem)
+    if bad > LISTED_BAD_LINES:
+        yield SourceError(
+            str(path),
+            f"{bad - LISTED_BAD_LINES:,} more bad lines (of {bad:,}), not listed. Fix the "
+            "lines listed first; the others are likely the same problem.",
+        )
 
 
 def article_from_record(record: dict[str, Any], *, source: str, fallback_id: str) -> Article:

@@ -17,6 +17,7 @@ from assistant.errors import SourceError
 from assistant.models import Article, Chunk
 from assistant.retrieval.base import ChunkStore
 
+from .articles import stated_id
 from .chunking import split_article
 
 logger = logging.getLogger(__name__)
@@ -68,11 +69,13 @@ def index_articles(
     todo: list[tuple[Article, list[Chunk], bool]] = []
     for article in articles:
         status = statuses[article.article_id]
-        if status == "current":
+        if status == "foreign" and stated_id(article):
+            report.failed.append(_taken(article))
+        elif status == "current":
             report.unchanged.append(article.article_id)
         else:
             chunks = split_article(article, max_chars=chunk_chars)
-            todo.append((article, chunks, status == "changed"))
+            todo.append((article, chunks, status != "new"))
     total = sum(len(chunks) for _, chunks, _ in todo)
     logger.info(
         "%d articles to embed (%d chunks), %d unchanged, %d failed",
@@ -99,6 +102,16 @@ def index_articles(
 
 
 ProgressCallback = Callable[[int, int], None]
+
+
+def _taken(article: Article) -> SourceError:
+    """An id the article states is held by an article from another source: never replaced."""
+    return SourceError(
+        article.source,
+        f"article id '{article.article_id}' is already stored from another source, and an id "
+        "a source states never replaces another source's article. Remove that article first "
+        "to replace it.",
+    )
 
 
 def _load(

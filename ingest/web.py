@@ -21,6 +21,7 @@ import httpx
 from assistant.errors import SourceError
 
 from .addresses import Target, resolve_target
+from .fetch_limits import ACCEPT_ENCODING, deadline_transport, read_decoded, too_big
 
 logger = logging.getLogger(__name__)
 
@@ -54,30 +55,37 @@ def fetch(url: str, *, max_bytes: int, timeout: float, allow_private: bool = Fal
     Redirects are followed by hand (at most ``MAX_REDIRECTS``): every hop's host is resolved and
     checked by ``resolve_target``, and the request connects to a checked address itself, so a
     second DNS answer cannot move it to a private address (``allow_private`` lifts the check).
-    ``timeout`` bounds each read, and a hop's connecting to all of its addresses together.
+    ``timeout`` is a deadline for the whole fetch, every redirect hop and byte of the body
+    included (``fetch_limits``); ``max_bytes`` bounds the body after decoding.
     """
+    deadline = time.monotonic() + timeout
     try:
-        # No kept-alive connections: each hop is pinned to an address, and a connection kept
-        # from a hop to another name on the same address would skip that name's TLS check.
-        no_reuse = httpx.Limits(max_keepalive_connections=0)
+        # No kept-alive connections (the transport keeps none): each hop is pinned to an
+        # address, and a connection kept from a hop to another name on the same address would
+        # skip that name's TLS check.
         with httpx.Client(
-            timeout=timeout, headers={"User-Agent": USER_AGENT}, limits=no_reuse
+            timeout=timeout,
+            headers={"User-Agent": USER_AGENT, "Accept-Encoding": ACCEPT_ENCODING},
+            transport=deadline_transport(deadline),
         ) as client:
             return _follow(
-                client, url, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private
+                client, url, max_bytes=max_bytes, deadline=deadline, allow_private=allow_private
             )
     except httpx.TimeoutException as error:
         raise SourceError(
-            url, f"no answer within {timeout:g} s ({type(error).__name__}). Try again later."
+            url,
+            f"no complete answer within {timeout:g} s ({type(error).__name__}). Try again later.",
         ) from error
     except httpx.HTTPError as error:
         raise SourceError(
             url, f"unreachable ({error or type(error).__name__}). Check the address."
         ) from error
+    except httpx.InvalidURL as error:  # a Location httpx cannot parse (``http:\\\\host``)
+        raise SourceError(url, f"redirected to a malformed URL ({error}).") from error
 
 
 def _follow(
-    client: httpx.Client, url: str, *, max_bytes: int, timeout: float, allow_private: bool
+    client: httpx.Client, url: str, *, max_bytes: int, deadline: float, allow_private: bool
 ) -> Page:
     current = url
     for _ in range(MAX_REDIRECTS + 1):
@@ -87,10 +95,13 @@ def _follow(
             if current == url:
                 raise
             raise SourceError(url, f"redirected to {current}: {error.problem}") from error
-        with _open(client, target, timeout=timeout) as response:
+        with _open(client, target, deadline=deadline) as response:
             location = response.headers.get("location")
             if response.is_redirect and location:
-                current = urljoin(current, location)
+                try:
+                    current = urljoin(current, location)
+                except ValueError as error:
+                    raise SourceError(url, f"redirected to a malformed URL ({error}).") from error
                 continue
             _check_status(url, response)
             content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -101,26 +112,26 @@ def _follow(
 
 
 @contextmanager
-def _open(client: httpx.Client, target: Target, *, timeout: float) -> Iterator[httpx.Response]:
+def _open(client: httpx.Client, target: Target, *, deadline: float) -> Iterator[httpx.Response]:
     """Stream a GET of ``target`` from its first checked address that takes the connection."""
-    response = _connect(client, target, timeout=timeout)
+    response = _connect(client, target, deadline=deadline)
     try:
         yield response
     finally:
         response.close()
 
 
-def _connect(client: httpx.Client, target: Target, *, timeout: float) -> httpx.Response:
+def _connect(client: httpx.Client, target: Target, *, deadline: float) -> httpx.Response:
     """Send the GET to each checked address in turn, with its own Host and TLS name.
 
-    An address that refuses or does not answer passes to the next. The addresses share one
-    connect budget of ``timeout`` seconds: each gets an even share of what is left, so a silent
-    first address cannot use it all, and a hop waits no longer to connect than with one address.
+    An address that refuses or does not answer passes to the next. The addresses share what
+    is left of the fetch's time: each gets an even share, so a silent first address cannot use
+    it all.
     """
     logical = httpx.URL(target.url)
     headers = {"Host": logical.netloc.decode("ascii")}
     extensions = {"sni_hostname": logical.raw_host.decode("ascii")}
-    deadline = time.monotonic() + timeout
+    timeout = max(deadline - time.monotonic(), 0.001)
     for index, address in enumerate(target.addresses):
         share = (deadline - time.monotonic()) / (len(target.addresses) - index)
         request = client.build_request(
@@ -180,23 +191,8 @@ def _check_type(url: str, content_type: str) -> None:
 def _read_limited(url: str, response: httpx.Response, *, max_bytes: int) -> bytes:
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise _too_big(url, int(declared), max_bytes)
-    chunks: list[bytes] = []
-    size = 0
-    for part in response.iter_bytes():
-        size += len(part)
-        if size > max_bytes:
-            raise _too_big(url, size, max_bytes)
-        chunks.append(part)
-    data = b"".join(chunks)
+        raise too_big(url, int(declared), max_bytes)
+    data = read_decoded(url, response, max_bytes=max_bytes)
     if not data.strip():
         raise SourceError(url, "the server sent an empty page; nothing to ingest.")
     return data
-
-
-def _too_big(url: str, size: int, max_bytes: int) -> SourceError:
-    return SourceError(
-        url,
-        f"page is over {size:,} bytes, over the limit of {max_bytes:,}. "
-        "Raise NEWSDESK_MAX_SOURCE_BYTES to ingest it.",
-    )

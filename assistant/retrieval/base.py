@@ -37,7 +37,8 @@ class ChunkStore(Protocol):
         ...
 
     def article_statuses(self, articles: Sequence[Article]) -> dict[str, str]:
-        """``"new"``, ``"current"`` or ``"changed"`` for each article, by id."""
+        """``"new"``, ``"current"``, ``"changed"`` or ``"foreign"`` (stored from another source)
+        for each article, by id."""
         ...
 
     def replace_articles(

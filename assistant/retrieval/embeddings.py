@@ -82,16 +82,21 @@ class SentenceEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         if not texts:
             return []
+        unique = list(dict.fromkeys(texts))  # a repeated text (boilerplate, a pasted loop) once
         model = self.model
         with _autocast(self.precision):
             vectors = model.encode(
-                texts,
+                unique,
                 batch_size=self.batch_size,
                 normalize_embeddings=True,
                 convert_to_numpy=True,
                 show_progress_bar=False,
             )
-        return vectors.astype("float32").tolist()
+        rows = vectors.astype("float32").tolist()
+        if len(unique) == len(texts):
+            return rows
+        by_text = dict(zip(unique, rows, strict=True))
+        return [by_text[text] for text in texts]
 
     def embed_query(self, text: str) -> list[float]:
         return [float(x) for x in embed_texts(self, [text])[0]]

@@ -28,6 +28,10 @@ class Filters:
     published_to: int | None = None
 
 
+MAX_SOURCES = 1_000
+"""Most sources one filter may name."""
+
+
 def parse_filters(filters: Mapping[str, Any] | None) -> Filters | None:
     """``Filters`` of ``{"sources", "published_from", "published_to"}`` (each optional; dates
     ISO 8601, inclusive: a bare ``published_to`` date covers that whole day); ``None`` if empty.
@@ -43,6 +47,11 @@ def parse_filters(filters: Mapping[str, Any] | None) -> Filters | None:
     sources = given.get("sources") or ()
     if isinstance(sources, str):
         sources = [sources]
+    if len(sources) > MAX_SOURCES:
+        raise QuestionError(
+            f"The sources filter names {len(sources):,} sources; the limit is {MAX_SOURCES:,}. "
+            "Filter by fewer sources, or by date."
+        )
     parsed = Filters(
         sources=tuple(str(s) for s in sources),
         published_from=_timestamp("published_from", given.get("published_from"), end=False),

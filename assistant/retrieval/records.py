@@ -65,8 +65,11 @@ def published_timestamp(published: str) -> int | None:
 
 
 def article_status(article: Article, metadatas: list[dict[str, Any]]) -> str:
+    """``"new"``, ``"current"``, ``"changed"``, or ``"foreign"``: stored from another source."""
     if not metadatas:
         return "new"
+    if any(m.get("source") != article.source for m in metadatas):
+        return "foreign"
     current = all(
         m.get("content_hash") == article.content_hash and m.get("n_chunks") == len(metadatas)
         for m in metadatas

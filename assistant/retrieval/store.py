@@ -74,8 +74,9 @@ class NewsStore:
         self._call(self.collection.modify, metadata=metadata)
 
     def article_statuses(self, articles: Sequence[Article]) -> dict[str, str]:
-        """``"new"``, ``"current"`` (this version, complete) or ``"changed"`` per article, with
-        one query per 500 of them (no embedding)."""
+        """``"new"``, ``"current"`` (this version, complete), ``"changed"`` or ``"foreign"``
+        (stored from another source) per article, with one query per 500 of them (no
+        embedding)."""
         by_article: dict[str, list[dict[str, Any]]] = defaultdict(list)
         ids = sorted({a.article_id for a in articles})
         for begin in range(0, len(ids), 500):
@@ -94,7 +95,7 @@ class NewsStore:
         vectors: Sequence[Sequence[float]],
     ) -> None:
         """Write the chunks of several articles (``vectors`` in the same order), then delete
-        every chunk of an older version of them: one read, one write and one delete in all.
+        every chunk of an older version of them: one read, then writes and deletes in batches.
 
         Writing before deleting means a crash in between leaves the old chunks marked with the
         old hash, so the next ingest sees those articles as changed and finishes the job.
@@ -110,17 +111,19 @@ class NewsStore:
             for article, chunks in entries
             for chunk in chunks
         ]
-        if records:
+        step = self.page_size  # under Chroma's largest batch (5,461 here)
+        for begin in range(0, len(records), step):
+            batch = records[begin : begin + step]
             self._call(
                 self.collection.upsert,
-                ids=[chunk.chunk_id for chunk, _ in records],
-                embeddings=[list(v) for v in vectors],
-                documents=[chunk.text for chunk, _ in records],
-                metadatas=[metadata for _, metadata in records],
+                ids=[chunk.chunk_id for chunk, _ in batch],
+                embeddings=[list(v) for v in vectors[begin : begin + step]],
+                documents=[chunk.text for chunk, _ in batch],
+                metadatas=[metadata for _, metadata in batch],
             )
         stale = sorted(old_ids - {chunk.chunk_id for chunk, _ in records})
-        if stale:
-            self._call(self.collection.delete, ids=stale)
+        for begin in range(0, len(stale), step):
+            self._call(self.collection.delete, ids=stale[begin : begin + step])
         if records or stale:
             self._bump()
 
@@ -229,6 +232,11 @@ class NewsStore:
                 raise StoreUnavailableError(
                     f"The Chroma store cannot be reached ({error}). Start it, or check "
                     "NEWSDESK_CHROMA_URL / NEWSDESK_STORE."
+                ) from error
+            if "hnsw" in str(error).lower():
+                raise StoreUnavailableError(
+                    f"The store's vector index is damaged ({error}). Rebuild the store: move "
+                    "it aside and ingest your sources again into a new one."
                 ) from error
             raise
 

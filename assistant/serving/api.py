@@ -39,6 +39,7 @@ from ..models import Answer
 from ..retrieval.lock import writing
 from .ingest_api import IngestSources, add_ingest_route
 from .limits import BodyLimit
+from .origin import OriginGuard, allowed_hosts
 
 logger = logging.getLogger(__name__)
 
@@ -98,6 +99,7 @@ def create_api(
     app = FastAPI(title="newsdesk", summary="Answers about news articles, with cited passages.")
     app.state.assistant = assistant
     app.add_middleware(BodyLimit, max_bytes=assistant.settings.max_upload_bytes)
+    app.add_middleware(OriginGuard, allowed_hosts=allowed_hosts(assistant.settings))
     _add_error_handlers(app)
 
     @app.get("/healthz", tags=["health"])

@@ -31,6 +31,8 @@ IngestSources = Callable[[Sequence[tuple[str, str]], Sequence[str]], Sequence[An
 returns one result per source (``.name``, ``.message`` and its ``.report``), as the Ingest tab."""
 
 FIELDS = ("files", "urls")
+MAX_NAME_BYTES = 200
+"""Longest upload file name kept, in bytes (file systems take 255)."""
 FORM_TYPES = (b"multipart/form-data", b"application/x-www-form-urlencoded")
 REQUEST_BODY = {
     "required": True,
@@ -125,12 +127,27 @@ def _save_and_ingest(
 
 def save_upload(upload: UploadFile, folder: Path) -> tuple[str, str]:
     """Write an upload into ``folder``; ``(its file name, its path)`` for ``ingest_sources``."""
-    name = Path(upload.filename or "upload.txt").name.lstrip(".") or "upload.txt"
+    name = upload_name(upload.filename)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name
     with path.open("wb") as out:
         shutil.copyfileobj(upload.file, out)  # in blocks, not the whole upload in memory
     return name, str(path)
+
+
+def upload_name(filename: str | None) -> str:
+    """A safe file name for an upload: its last path part, control characters dropped, at most
+    ``MAX_NAME_BYTES`` bytes of UTF-8 (the suffix kept), never hidden.
+
+    >>> upload_name("../../etc/pass" + chr(0) + "wd.txt"), upload_name(None)
+    ('passwd.txt', 'upload.txt')
+    """
+    name = "".join(ch for ch in filename or "" if ch.isprintable()).replace("\\", "/")
+    name = Path(name.encode("utf-8", "replace").decode("utf-8")).name.lstrip(".")
+    stem, suffix = Path(name).stem, Path(name).suffix[:16]
+    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES:
+        stem = stem[:-1]
+    return (stem + suffix) if stem else f"upload{suffix or '.txt'}"
 
 
 def results_to_json(results: Sequence[Any]) -> dict[str, Any]:

@@ -22,10 +22,10 @@ class BodyTooLarge(HTTPException):
     """The request body passed ``max_bytes`` (FastAPI turns it into a 413 response)."""
 
     def __init__(self, max_bytes: int, size: int | None = None) -> None:
-        got = f"{size:,} bytes" if size is not None else "more"
+        got = f" of {size:,} bytes" if size is not None else ""
         super().__init__(
             413,
-            f"Request body of {got} is over the limit of {max_bytes:,} bytes. Send fewer or "
+            f"Request body{got} is over the limit of {max_bytes:,} bytes. Send fewer or "
             "smaller files per request, or raise NEWSDESK_MAX_UPLOAD_BYTES.",
             headers={"Connection": "close"},  # the server stops reading the rest of the body
         )

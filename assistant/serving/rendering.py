@@ -17,17 +17,21 @@ from urllib.parse import quote, urlsplit
 from ..models import Answer
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#!|~$<>])")  # what can open markup, a link or maths
+# What GFM turns into a link by itself: a scheme's "://", "www.", an e-mail's "@".
+_AUTOLINK = re.compile(r"(?<=[A-Za-z])(:)(?=//)|(?<![\w.])(?i:www)(\.)|(@)")
 _MARKER = re.compile(r"(\[\d+\])(?!:)")  # a citation marker, never a link-reference definition
 _URL_SAFE = "/:?#@!$&'*+,;=%~-._"
 
 
 def escape_markdown(text: str) -> str:
-    """``text`` shown as itself: no HTML, no emphasis, links, images, headings or maths.
+    """``text`` shown as itself: no HTML, no emphasis, links, images, headings or maths, and
+    no GFM autolink (a bare URL, ``www.`` name or e-mail address stays text).
 
     >>> escape_markdown("[x](javascript:alert(1)) <b>hi</b>")
     '\\\\[x\\\\]\\\\(javascript:alert\\\\(1\\\\)\\\\) &lt;b&gt;hi&lt;/b&gt;'
     """
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    escaped = _MARKDOWN.sub(r"\\\1", html.escape(text, quote=False))
+    return _AUTOLINK.sub(lambda m: f"{m.group()[:-1]}\\{m.group()[-1]}", escaped)
 
 
 def escape_answer(text: str) -> str:

@@ -22,11 +22,13 @@ def _load(*sources: str, max_bytes: int = 10**7) -> list[Article | SourceError]:
     return list(load_sources(sources, max_bytes=max_bytes, timeout=5.0, allow_private=True))
 
 
-def test_an_article_page_yields_main_text_title_date_and_canonical_url(news_server) -> None:
+def test_an_article_page_yields_main_text_title_date_and_its_own_url(news_server) -> None:
+    """The page's canonical link names another site (news.example.com, not the loopback
+    server it came from): a page may not claim another site's address (issue 17)."""
     [article] = _load(news_server.url("/article.html"))
     assert isinstance(article, Article)
     assert article.title == "Council votes on budget"
-    assert article.article_id == article.url == "https://news.example.com/2021/budget"
+    assert article.article_id == article.url == news_server.url("/article.html")
     assert article.published == "2021-07-05"
     assert article.text.startswith("The city council voted on Monday")
     assert "taxes would not rise." in article.text

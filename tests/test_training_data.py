@@ -1,0 +1,48 @@
+"""The reader's training questions (``data/train/questions.jsonl``) keep their promises:
+unique ids, answers inside the sentences named, twins that name an answerable question of the
+same article, and no article of the reader's blind test set."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from tests.conftest import ROOT
+
+TRAIN = ROOT / "data" / "train" / "questions.jsonl"
+BLIND = ROOT / "data" / "gold" / "test" / "wikinews.jsonl"
+
+
+def _rows(path):
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+
+
+def test_ids_are_unique_and_every_answer_lies_in_a_named_sentence() -> None:
+    rows = _rows(TRAIN)
+    assert len(rows) >= 6_000
+    assert not [i for i, n in Counter(r["id"] for r in rows).items() if n > 1]
+    for row in rows:
+        if row["answerable"]:
+            assert row["answers"] and row["sentences"], row["id"]
+            for answer in row["answers"]:
+                assert any(answer.lower() in s.lower() for s in row["sentences"]), row["id"]
+        else:
+            assert not row["answers"] and not row["sentences"], row["id"]
+
+
+def test_every_twin_names_an_answerable_question_of_its_article() -> None:
+    rows = _rows(TRAIN)
+    by_id = {r["id"]: r for r in rows}
+    twins = [r for r in rows if not r["answerable"]]
+    assert len(twins) >= len(rows) // 3  # about a third near misses
+    for twin in twins:
+        if twin["twin_of"] in by_id:  # its pair may have been dropped by the second annotator
+            pair = by_id[twin["twin_of"]]
+            assert pair["answerable"] and pair["article"] == twin["article"], twin["id"]
+        assert twin["near"] and twin["missing"], twin["id"]
+
+
+def test_no_training_question_sits_on_an_article_of_the_blind_test_set() -> None:
+    blind_articles = {r["article"] for r in _rows(BLIND)}
+    assert len(blind_articles) == 60
+    assert not blind_articles & {r["article"] for r in _rows(TRAIN)}
