@@ -1,4 +1,4 @@
-"""The ``newsdesk`` command: ingest, ask, serve.
+"""The ``newsdesk`` command: ingest, ask, serve, eval, train.
 
 The CLI is a composition root: it is the one module of ``assistant`` that reaches for
 ``ingest`` and ``server``, lazily, inside the command that needs them.
@@ -7,6 +7,9 @@ The CLI is a composition root: it is the one module of ``assistant`` that reache
     newsdesk ask "Which groups reject the withdrawal?" --json
     newsdesk serve --port 7860
     newsdesk migrate --to http://127.0.0.1:8000
+    newsdesk train                      # the reader, on data/train and ../shared/news
+
+Long because: one parser entry and one short function per command, nine commands.
 """
 
 from __future__ import annotations
@@ -101,6 +104,15 @@ def build_parser() -> argparse.ArgumentParser:
     migrate.add_argument("--to-collection", help="server collection (default: the same name)")
     migrate.add_argument("--batch", type=int, default=1000, help="chunks per request")
     migrate.set_defaults(run=run_migrate)
+
+    training = commands.add_parser("train", help="train the reader (the answer model)")
+    training.add_argument("questions", nargs="*", type=Path, metavar="QUESTIONS.jsonl")
+    training.add_argument("--articles", nargs="+", metavar="PATH", help="the questions' articles")
+    training.add_argument("--out", type=Path, help="weights file (default: the shipped reader)")
+    training.add_argument("--epochs", type=int, default=3, help="passes over the pairs")
+    training.add_argument("--seed", type=int, default=18, help="fixes sampling and training")
+    training.add_argument("--threads", type=int, help="CPU threads (default: torch's choice)")
+    training.set_defaults(run=run_train)
     return parser
 
 
@@ -225,9 +237,16 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .chain import Assistant
     from .evaluation import METRICS, evaluate, load_gold, write_report
+    from .evaluation.metrics import coverage_curve
 
     cases = load_gold(args.gold)
-    report = evaluate(Assistant.from_settings(settings).ask, cases, k=settings.k)
+    assistant = Assistant.from_settings(settings)
+    report = evaluate(assistant.ask, cases, k=settings.k)
+    sweep = getattr(assistant.answerer, "no_refusal", None)
+    if args.out and sweep is not None:  # asked again, answering all: the coverage plot
+        with sweep():
+            answers = [assistant.ask(case.question, k=settings.k) for case in cases]
+        report.coverage = coverage_curve(cases, answers)
     if args.out:
         for path in write_report(report, args.out):
             print(f"wrote {path}", file=sys.stderr)
@@ -236,6 +255,40 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for name in METRICS:
             print(f"{name:22} {report.metrics[name]:.3f}")
+    return 0
+
+
+def run_train(args: argparse.Namespace, settings: Settings) -> int:
+    """Fit the reader on ``questions`` (default ``data/train``) over ``--articles`` (default
+    ``../shared/news``, read as ingest reads them); print the held-out figures."""
+    import torch
+
+    from ingest.loaders import load_sources
+
+    from .answering.reader.examples import load_questions
+    from .answering.reader.fit import fit_reader
+    from .answering.reader.model import WEIGHTS
+    from .errors import SourceError
+    from .models import Article
+
+    root = Path(__file__).resolve().parents[1]
+    sources = args.articles or [root.parent / "shared" / "news"]
+    if not args.articles and not sources[0].is_dir():
+        raise SourceError(str(sources[0]), "the training articles are not here. Pass --articles.")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    questions = [
+        q
+        for p in args.questions or [root / "data/train/questions.jsonl"]
+        for q in load_questions(p)
+    ]
+    loaded = load_sources(sources, max_bytes=settings.max_source_bytes)
+    articles = {a.article_id: (a.title, a.text) for a in loaded if isinstance(a, Article)}
+    out = args.out or WEIGHTS
+    report = fit_reader(questions, articles, out=out, epochs=args.epochs, seed=args.seed)
+    print(f"wrote {out}: trained on {report['trained_on']:,} questions in {report['minutes']} min")
+    for name, value in report["held_out"].items():
+        print(f"held out  {name:15} {value:.3f}")
     return 0
 
 

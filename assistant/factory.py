@@ -1,6 +1,8 @@
 """The one place that names concrete integrations: Chroma client, embedding and chat models.
 
-``ANSWER_BACKENDS``, the one registry of answer backends, names the CLI's choices (tested)::
+``ANSWER_BACKENDS``, the one registry of answer backends, names the CLI's choices (tested).
+Long because: it names every concrete integration (Chroma's two clients and its HNSW settings,
+the embedding model, the reader over it, four answer backends)::
 
     store = open_store(Settings())
     answerer = make_answerer(make_chat_model(settings), store.embeddings, settings)
@@ -22,6 +24,7 @@ from .answering.base import Answerer
 from .answering.citations import CitationChecker
 from .answering.extractive import ExtractiveAnswerer
 from .answering.generative import GenerativeAnswerer
+from .answering.reader.model import WEIGHTS, Reader
 from .errors import BackendError, SettingsError, StoreUnavailableError
 from .retrieval.embeddings import SentenceEmbeddings
 from .retrieval.index_files import check_index_files
@@ -138,13 +141,23 @@ def make_answerer(
 ) -> Answerer:
     """The extractive answerer without a model, else ``model`` behind the citation check,
     falling back on the extractive answer."""
-    extractive = ExtractiveAnswerer(embeddings)
+    extractive = ExtractiveAnswerer(embeddings, reader=make_reader(embeddings, settings))
     if model is None:
         return extractive
     checker = CitationChecker(embeddings, min_support=settings.citation_min_support)
     return GenerativeAnswerer(
         model, checker=checker, fallback=extractive, timeout=settings.llm_timeout
     )
+
+
+def make_reader(embeddings: Embeddings, settings: Settings) -> Reader | None:
+    """The shipped reader over the embedding model's own MiniLM (shared), unless turned off."""
+    if not settings.reader:
+        return None
+    transformer = embeddings.model[0] if isinstance(embeddings, SentenceEmbeddings) else None
+    bert = getattr(transformer, "auto_model", None)
+    path = settings.reader_weights or WEIGHTS
+    return Reader.load(path, bert=bert, tokenizer=getattr(transformer, "tokenizer", None))
 
 
 def make_chat_model(settings: Settings) -> BaseChatModel | None:

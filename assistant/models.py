@@ -83,6 +83,8 @@ class Answer(BaseModel):
     # nothing supported), and the share of the model's sentences that passed the citation check.
     notice: str | None = None
     supported_share: float | None = None
+    # The answerer's probability that its best sentence answers (set also when it refused).
+    confidence: float | None = None
 
     @property
     def text(self) -> str:

@@ -81,6 +81,14 @@ class Settings(BaseSettings):
         default=None,
         description="Bearer token for `/api/*` and password of the chat login; unset: open.",
     )
+    reader: bool = Field(
+        default=True,
+        description="Decide with the trained reader (`0`: with the feature scorer alone).",
+    )
+    reader_weights: Path | None = Field(
+        default=None,
+        description="The reader's weights file (`newsdesk train --out`); unset: the shipped one.",
+    )
     answerer: AnswererName = Field(
         default="extractive",
         description="Who writes answers: `extractive` (quotes, no model), `llamacpp`, `ollama` "

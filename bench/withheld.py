@@ -7,7 +7,9 @@ For every answerable dev question it retrieves the passages as the chat does, th
 each sentence that holds the question's key facts or evidence (the text around them stays:
 still on the question's topic, no longer answering it) and asks the answerer again. A reader
 should refuse nearly all of them; the count it answers anyway is the near-miss defect of
-issue 10. The unchanged passages are asked too, as the control. Never give it the test split.
+issue 10. The unchanged passages are asked too, as the control. Both answerers run, in one
+run: the feature scorer (``NEWSDESK_READER=0``) and the trained reader. Never give it the test
+split.
 """
 
 from __future__ import annotations
@@ -45,7 +47,15 @@ def main() -> int:
     gold = args.gold or DEV
     if any("test" in p.parts for p in gold):
         parser.error("the test split is held out; give dev gold sets")
-    assistant = Assistant.from_settings(Settings(store=args.store))
+    for label, reader in (("feature scorer", False), ("reader", True)):
+        assistant = Assistant.from_settings(Settings(store=args.store), reader=reader)
+        print(f"{label}:")
+        ask_withheld(assistant, gold)
+    return 0
+
+
+def ask_withheld(assistant: Assistant, gold: list[Path]) -> None:
+    """Print, per gold set, how many answerable questions are answered without their answer."""
     answerer = assistant.answerer
     for path in gold:
         asked = answered = control = 0
@@ -59,10 +69,10 @@ def main() -> int:
             answered += not answerer.answer(case.question, [p for p in held if p.text]).refused
             asked += 1
         print(
-            f"{path.name}: {asked} answerable questions; answered with their passages {control}, "
-            f"answered with the answering sentences withheld {answered} ({answered / asked:.0%})"
+            f"  {path.name}: {asked} answerable questions; answered with their passages "
+            f"{control}, answered with the answering sentences withheld {answered} "
+            f"({answered / asked:.0%})"
         )
-    return 0
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ probability reaches the fitted threshold; otherwise the answerer refuses::
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -26,6 +27,7 @@ from .base import stream_answer
 from .features import FEATURES, Sentence, eligible_all, features, key_set, prefilter, sentences
 from .matching import best_matches, content_words, maxsim, question_weights, weakest
 from .questions import Question, analyse, split_question
+from .reader.model import Reader
 from .scorer import Scorer
 from .terms import names_in
 
@@ -67,42 +69,70 @@ class ExtractiveAnswerer:
         max_sentences: int = 3,
         max_embedded: int = 24,
         scorer: Scorer | None = None,
+        reader: Reader | None = None,
     ) -> None:
         self.embeddings = embeddings
         self.max_sentences = max_sentences
         self.max_embedded = max_embedded
         self.scorer = scorer or Scorer.load()
+        self.reader = reader
+        decide = reader.calibration if reader is not None else self.scorer
+        self.threshold, self.margin, self.list_margin = (
+            decide.threshold,
+            decide.margin,
+            decide.list_margin,
+        )
 
     def answer(self, question: str, passages: list[Passage]) -> Answer:
         chosen: list[Sentence] = []
         names = passage_names(passages)
+        confidence = 0.0
         for part in split_question(question):
-            for sentence in self.choose(analyse(part, names=names), passages):
+            picked, best = self.choose(analyse(part, names=names), passages)
+            confidence = max(confidence, best)
+            for sentence in picked:
                 if all(sentence.text != c.text for c in chosen):
                     chosen.append(sentence)
         if not chosen:
-            return Answer(answer=REFUSAL, refused=True, citations=[], retrieved=passages)
-        return _compose(chosen[: self.max_sentences], passages)
+            return Answer(
+                answer=REFUSAL,
+                refused=True,
+                citations=[],
+                retrieved=passages,
+                confidence=confidence,
+            )
+        answer = _compose(chosen[: self.max_sentences], passages)
+        return answer.model_copy(update={"confidence": confidence})
+
+    @contextmanager
+    def no_refusal(self) -> Iterator[None]:
+        """Within the block, answer every question (the threshold at 0): for evaluation."""
+        kept, self.threshold = self.threshold, 0.0
+        try:
+            yield
+        finally:
+            self.threshold = kept
 
     def stream(self, question: str, passages: list[Passage]) -> Iterator[str | Answer]:
         yield from stream_answer(self.answer(question, passages))
 
-    def choose(self, question: Question, passages: list[Passage]) -> list[Sentence]:
-        """The sentences that answer ``question``, best first; empty to refuse."""
+    def choose(self, question: Question, passages: list[Passage]) -> tuple[list[Sentence], float]:
+        """The sentences that answer ``question``, best first (empty to refuse), and the best
+        candidate's probability."""
         scored = self.score(question, passages)
-        if not scored or scored[0].probability < self.scorer.threshold:
-            return []
+        if not scored or scored[0].probability < self.threshold:
+            return [], scored[0].probability if scored else 0.0
         best = scored[0]
-        margin = self.scorer.list_margin if question.plural else self.scorer.margin
+        margin = self.list_margin if question.plural else self.margin
         chosen = [best.sentence]
         if best.row[KIND_NEXT] and best.sentence.following:  # the answer follows it
             chosen.append(_next_sentence(best.sentence))
         for other in scored[1:]:
             if len(chosen) >= self.max_sentences:
                 break
-            if other.probability >= max(self.scorer.threshold, best.probability - margin):
+            if other.probability >= max(self.threshold, best.probability - margin):
                 chosen.append(other.sentence)
-        return chosen
+        return chosen, best.probability
 
     def score(self, question: Question, passages: list[Passage]) -> list[Scored]:
         """The best ``max_embedded`` candidate sentences with their probabilities, best first."""
@@ -111,7 +141,11 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         rows = feature_rows(question, candidates, *self.similarities(question.text, candidates))
-        probabilities = self.scorer.probabilities(np.asarray(rows))
+        if self.reader is None:
+            probabilities = self.scorer.probabilities(np.asarray(rows))
+        else:  # the reader reads each candidate with the question
+            pairs = [(c.passage.title or "", c.text) for c in candidates]
+            probabilities = self.reader.probabilities(question.text, pairs)
         scored = [
             Scored(s, r, float(p))
             for s, r, p, ok in zip(candidates, rows, probabilities, eligible_all(rows), strict=True)

@@ -74,6 +74,8 @@ class EvalReport:
     results: list[CaseResult]
     k: int
     metrics: dict[str, float] = field(default_factory=dict)
+    coverage: list[tuple[float, float, float]] = field(default_factory=list)
+    """(threshold, share answered, share of those answered right), ``coverage_curve``."""
 
     def to_json(self) -> dict[str, Any]:
         return {**self.metrics, "k": self.k, "cases": [_case_json(r) for r in self.results]}
@@ -203,6 +205,28 @@ def evaluate(ask: Ask, cases: Sequence[GoldCase], *, k: int, warm_up: bool = Tru
         results.append(score_case(case, answer, k=k, latency_ms=latency))
         logger.debug("%s refused=%s %.0f ms", case.id, answer.refused, latency)
     return EvalReport(results=results, k=k, metrics=summarise(results))
+
+
+def coverage_curve(
+    cases: Sequence[GoldCase], answers: Sequence[Answer], *, steps: int = 41
+) -> list[tuple[float, float, float]]:
+    """Share answered and share of the answered that are right as the refusal threshold
+    moves from 0 to 1, from answers given with no threshold (each with its ``confidence``).
+
+    Right: an answerable question whose answer holds every key fact; an unanswerable question
+    answered is wrong.
+    """
+    scored = [
+        (answer.confidence or 0.0, case.answerable and key_fact_recall(case, answer) >= 1.0)
+        for case, answer in zip(cases, answers, strict=True)
+    ]
+    curve = []
+    for step in range(steps):
+        threshold = step / (steps - 1)
+        answered = [right for confidence, right in scored if confidence >= threshold]
+        share = len(answered) / len(scored) if scored else 0.0
+        curve.append((threshold, share, sum(answered) / len(answered) if answered else 1.0))
+    return curve
 
 
 def _case_json(result: CaseResult) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from .metrics import METRICS, QUALITY_METRICS, EvalReport
 
@@ -52,7 +53,9 @@ def draw_report(report: EvalReport, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (bars, hist) = plt.subplots(1, 2, figsize=(11, 4))
+    panels = 3 if report.coverage else 2
+    figure, axes = plt.subplots(1, panels, figsize=(5.5 * panels, 4))
+    bars, hist = axes[0], axes[1]
     values = [report.metrics[name] for name in QUALITY_METRICS]
     bars.barh(list(QUALITY_METRICS), values, color="#4477aa")
     bars.axvline(0.9, color="#cc6677", linestyle="--", label="target 0.9")
@@ -72,9 +75,26 @@ def draw_report(report: EvalReport, path: Path) -> None:
     hist.set_xlabel("ask latency (ms)")
     hist.set_title("latency")
     hist.legend()
+    if report.coverage:
+        _draw_coverage(axes[2], report.coverage)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)
+
+
+def _draw_coverage(axis: Any, curve: list[tuple[float, float, float]]) -> None:
+    """Share answered against share of them right, as the refusal threshold moves."""
+    shares = [share for _, share, _ in curve]
+    right = [accuracy for _, _, accuracy in curve]
+    axis.plot(shares, right, marker=".", color="#aa3377")
+    for threshold, share, accuracy in curve[::8]:
+        axis.annotate(f"{threshold:.1f}", (share, accuracy), fontsize=7)
+    axis.set_xlabel("share of questions answered")
+    axis.set_ylabel("share of answers right (all key facts)")
+    axis.set_xlim(0, 1.02)
+    axis.set_ylim(0, 1.02)
+    axis.set_title("coverage and accuracy by refusal threshold")
+    axis.grid(alpha=0.3)
 
 
 def _fmt(value: float | None) -> str:

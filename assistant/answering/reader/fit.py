@@ -1,0 +1,91 @@
+"""``newsdesk train``: fit the reader on labelled questions and write the shipped weights.
+
+A fifth of the articles (``examples.fold_of``: fold 0) is held out: the reader trains on the
+questions of the rest, and the held-out questions, each read against every sentence of its
+article, fit the calibration (Platt scaling) and the refusal threshold and give the figures
+printed (the last point of the learning curve, ``bench/reader_curve.py``)::
+
+    report = fit_reader(questions, articles, out=WEIGHTS, epochs=3)
+    report["held_out"]["top1"], report["held_out"]["accuracy"]
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from .examples import Articles, LabelledQuestion, fold_of, training_pairs
+from .model import Calibration, load_base, save
+from .training import (
+    best_threshold,
+    calibrate,
+    encode_pairs,
+    predict,
+    question_scores,
+    reading_metrics,
+    train,
+)
+
+
+def fit_reader(
+    questions: Sequence[LabelledQuestion],
+    articles: Articles,
+    *,
+    out: Path,
+    epochs: int = 3,
+    lr: float = 1e-4,
+    negatives: int = 6,
+    listwise: float = 1.0,
+    seed: int = 18,
+    limit_steps: int | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Train, calibrate on the held-out articles, write ``out``; what happened, as a dict.
+
+    ``limit_steps`` trains on that many batches only (a smoke test, not a model to ship).
+    """
+    began = time.monotonic()
+    torch.manual_seed(seed)
+    train_on = [q for q in questions if fold_of(q.article) != 0]
+    check_on = [q for q in questions if fold_of(q.article) == 0]
+    pairs, skipped = training_pairs(train_on, articles, negatives=negatives, seed=seed)
+    checks, skipped_checks = training_pairs(check_on, articles, negatives=None, seed=seed)
+    if not pairs or not checks:
+        raise ValueError(
+            f"Nothing to train on: {len(pairs)} training and {len(checks)} held-out pairs "
+            f"from {len(questions)} questions ({len(skipped) + len(skipped_checks)} without "
+            "their article or answer sentence). Check the questions' article ids."
+        )
+    net, tokenizer = load_base()
+    data = encode_pairs(net, tokenizer, pairs, progress=progress)
+    if limit_steps is not None:
+        data = data.subset(range(min(len(data.labels), limit_steps * 32)))
+    losses = train(net, data, epochs=epochs, lr=lr, listwise=listwise, seed=seed, progress=progress)
+    held = encode_pairs(net, tokenizer, checks, progress=progress)
+    logits = predict(net, held)
+    scale, shift = calibrate(logits, held.labels)
+    answerable = {q.id: q.answerable for q in questions}
+    scores = question_scores(held, logits, answerable)
+    calibration = Calibration(scale, shift)
+    calibration.threshold = best_threshold(scores, calibration)
+    metrics = reading_metrics(scores, calibration)
+    facts = {
+        "trained_on": len({p.question_id for p in pairs}),
+        "held_out_questions": len(scores),
+        "pairs": len(data.labels),
+        "epochs": epochs,
+        "lr": lr,
+        "negatives": negatives,
+        "listwise": listwise,
+        "seed": seed,
+        "losses": losses,
+        "held_out": metrics,
+        "skipped": len(skipped) + len(skipped_checks),
+        "minutes": round((time.monotonic() - began) / 60, 1),
+    }
+    save(net, calibration, out, **{k: v for k, v in facts.items() if k != "losses"})
+    return facts

@@ -1,0 +1,174 @@
+"""The answerers side by side on the gold sets, in one run: the feature scorer and the reader.
+
+    .venv/bin/python bench/answerers.py --split dev                 # seed, Lee, paraphrase
+    .venv/bin/python bench/answerers.py --split dev --thresholds 0.3 0.4 0.5 0.6
+    .venv/bin/python bench/answerers.py --split dev --grid 0.04,0.05,0.2 0.08,0.1,0.3
+    .venv/bin/python bench/answerers.py --split test                # ONE look: record it
+
+It uses the stores ``make eval`` builds in build/eval (building any that is missing) and the
+same ``Assistant`` the chat uses, once with ``NEWSDESK_READER=0`` (the feature scorer) and once
+with the reader; ``--thresholds`` also asks the reader at other refusal thresholds and
+``--grid`` at other (threshold, margin, list margin) settings (choose them on dev only; the
+reader's candidate scores are computed once per question and reused across settings);
+``--write`` stores the best setting on dev in the shipped weights file. Writes
+build/eval/answerers-<split>.json and prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant import Assistant, Settings  # noqa: E402
+from assistant.evaluation.metrics import evaluate, load_gold  # noqa: E402
+
+GOLD = ROOT / "data" / "gold"
+EVAL = ROOT / "build" / "eval"
+NEWSDESK = [str(Path(sys.executable).with_name("newsdesk"))]
+SETS = {
+    "dev": [
+        ("seed", "seed", "dev/seed.jsonl"),
+        ("lee", "lee", "dev/lee.jsonl"),
+        ("paraphrase", "lee", "dev/paraphrase.jsonl"),
+    ],
+    "test": [
+        ("wikinews (judge)", "test", "test/wikinews.jsonl"),
+        ("blind", "test", "test/blind.jsonl"),
+        ("fresh", "test", "test/fresh.jsonl"),
+        ("lee + styles", "test", "test/lee.jsonl+test/styles.jsonl"),
+    ],
+}
+COLUMNS = (
+    "key_fact_recall",
+    "evidence_recall_at_k",
+    "citation_precision",
+    "refusal_accuracy",
+    "unanswerable_answered",
+    "n",
+    "latency_ms_p50",
+)
+
+
+def build(store: str) -> Path:
+    """The store ``make eval`` builds, built here when missing."""
+    path = EVAL / store
+    if path.exists():
+        return path
+    run = [*NEWSDESK, "--store", str(path)]
+    python = [sys.executable, str(ROOT / "bench" / "lee_corpus.py"), "--store", str(path)]
+    if store == "seed":
+        subprocess.run([*run, "ingest", str(ROOT / "data/articles"), "--no-progress"], check=True)
+    elif store == "lee":
+        subprocess.run(python, check=True)
+    else:
+        subprocess.run(python, check=True)
+        subprocess.run([*python, "--corpus", "test"], check=True)
+        subprocess.run([*run, "ingest", str(GOLD / "test/articles"), "--no-progress"], check=True)
+        subprocess.run(
+            [*run, "ingest", str(ROOT.parent / "shared/news"), "--no-progress"], check=True
+        )
+    return path
+
+
+def cases(spec: str) -> list:
+    return [case for part in spec.split("+") for case in load_gold(GOLD / part)]
+
+
+def memoise(answerer) -> None:
+    """Reuse each question's scored candidates across decision settings (they do not change)."""
+    score, seen = answerer.score, {}
+
+    def cached(question, passages):
+        key = (question.text, tuple(p.chunk_id for p in passages))
+        if key not in seen:
+            seen[key] = score(question, passages)
+        return seen[key]
+
+    answerer.score = cached
+
+
+def write_best(rows: list[dict], settings_of: dict[str, tuple[float, float, float]]) -> None:
+    """Write the reader setting with the best mean over the dev sets into the weights file."""
+    from assistant.answering.reader.model import WEIGHTS, set_decision
+
+    means: dict[str, list[float]] = {}
+    for row in rows:
+        if row["answerer"].startswith("reader"):
+            means.setdefault(row["answerer"], []).extend(
+                row[m] for m in ("key_fact_recall", "citation_precision", "refusal_accuracy")
+            )
+    best = max(means, key=lambda v: sum(means[v]) / len(means[v]))
+    threshold, margin, list_margin = settings_of[best]
+    set_decision(
+        WEIGHTS,
+        threshold=threshold,
+        margin=margin,
+        list_margin=list_margin,
+        decision_chosen_on="dev gold sets: bench/answerers.py --split dev --grid ... --write",
+    )
+    mean = sum(means[best]) / len(means[best])
+    print(f"\nwrote {best} (mean {mean:.3f} over dev) into {WEIGHTS}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=sorted(SETS), default="dev")
+    parser.add_argument("--thresholds", type=float, nargs="*", default=[])
+    parser.add_argument(
+        "--grid", nargs="*", default=[], help="threshold,margin,list_margin settings to try"
+    )
+    parser.add_argument(
+        "--write",
+        action="store_true",
+        help="dev only: write the reader setting with the best mean of key facts, citation "
+        "precision and refusals over the sets into the shipped weights file",
+    )
+    args = parser.parse_args()
+    rows = []
+    settings_of: dict[str, tuple[float, float, float]] = {}
+    for name, store, spec in SETS[args.split]:
+        settings = Settings(store=build(store))
+        gold = cases(spec)
+        for label, reader in (("feature scorer", False), ("reader", True)):
+            assistant = Assistant.from_settings(settings, reader=reader)
+            answerer = assistant.answerer
+            shipped = (answerer.threshold, answerer.margin, answerer.list_margin)  # type: ignore[attr-defined]
+            variants: list[tuple[str, tuple[float, float, float]]] = [(label, shipped)]
+            if reader:
+                memoise(answerer)
+                variants += [(f"reader @ {t:g}", (t, *shipped[1:])) for t in args.thresholds]
+                for spec in args.grid:
+                    t, m, lm = (float(x) for x in spec.split(","))
+                    variants.append((f"reader @ {t:g}/{m:g}/{lm:g}", (t, m, lm)))
+            for variant, decision in variants:
+                settings_of[variant] = decision
+                answerer.threshold, answerer.margin, answerer.list_margin = decision  # type: ignore[attr-defined]
+                report = evaluate(assistant.ask, gold, k=settings.k)
+                rows.append({"set": name, "answerer": variant, **report.metrics})
+                print(json.dumps(rows[-1]), flush=True)
+    (EVAL / f"answerers-{args.split}.json").write_text(json.dumps(rows, indent=1))
+    if args.write:
+        if args.split != "dev":
+            parser.error("--write chooses on dev only")
+        write_best(rows, settings_of)
+    print("\n| set | answerer | " + " | ".join(COLUMNS) + " |")
+    print("|---|---|" + "---|" * len(COLUMNS))
+    for row in rows:
+        cells = [
+            f"{row[c]:.3f}"
+            if c not in ("n", "unanswerable_answered", "latency_ms_p50")
+            else f"{row[c]:.0f}"
+            for c in COLUMNS
+        ]
+        print(f"| {row['set']} | {row['answerer']} | " + " | ".join(cells) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

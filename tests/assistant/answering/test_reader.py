@@ -1,0 +1,131 @@
+"""The reader: its training pairs, one real training step on the bundled MiniLM, and the
+shipped weights loading over it (CI never trains the full model)."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.answering.reader.examples import LabelledQuestion, matching, pairs_for
+from assistant.answering.reader.model import WEIGHTS, Calibration, Reader, load_base, save
+from assistant.answering.reader.training import encode_pairs, predict, train
+
+SENTENCES = [
+    "Fire destroyed 150 houses in Calder Bay on Monday.",
+    "Twelve people were taken to hospital, the fire service said.",
+    "The mayor thanked the volunteers who fought the blaze.",
+    "Police arrested two men on Tuesday.",
+    "The town's ferry kept running through the night.",
+]
+ANSWERABLE = LabelledQuestion(
+    "q1", "how many homes burned in calder bay", "a", True, (SENTENCES[0],)
+)
+TWIN = LabelledQuestion(
+    "q2", "how many homes burned in calder bay in 2004", "a", False, near=SENTENCES[0]
+)
+
+
+def test_the_named_sentences_are_the_positives_whitespace_aside() -> None:
+    assert matching(["Fire destroyed 150  houses in Calder Bay on Monday."], SENTENCES) == {0}
+    assert matching(["Police arrested two men"], SENTENCES) == {3}  # split differently
+    assert matching(["Police"], SENTENCES) == set()  # a fragment is not the sentence
+
+
+def test_a_twin_is_paired_with_the_sentence_it_was_written_against_first() -> None:
+    pairs = pairs_for(TWIN, "Fire", SENTENCES, negatives=2, rng=random.Random(1))
+    assert [p.label for p in pairs] == [0, 0]
+    assert pairs[0].sentence == SENTENCES[0]
+
+
+def test_an_answerable_question_has_its_positive_and_the_hardest_negatives() -> None:
+    pairs = pairs_for(ANSWERABLE, "Fire", SENTENCES, negatives=3, rng=random.Random(1))
+    assert [p.label for p in pairs] == [1, 0, 0, 0]
+    assert pairs_for(ANSWERABLE, "Fire", SENTENCES, negatives=None, rng=random.Random(1))[0].label
+
+
+def test_one_training_step_changes_the_scores_and_round_trips_through_the_file(
+    tmp_path: Path,
+) -> None:
+    import torch
+
+    torch.manual_seed(0)
+    net, tokenizer = load_base()
+    pairs = pairs_for(ANSWERABLE, "Fire", SENTENCES, negatives=None, rng=random.Random(1))
+    data = encode_pairs(net, tokenizer, pairs, progress=False)
+    before = predict(net, data)
+    losses = train(net, data, epochs=1, batch=2, lr=1e-3, progress=False)
+    after = predict(net, data)
+    assert np.isfinite(losses[0]) and not np.allclose(before, after)
+    path = tmp_path / "reader.safetensors"
+    save(net, Calibration(1.0, 0.0, 0.5), path, trained_on=1)
+    assert path.stat().st_size < 16 * 2**20
+    reader = Reader.load(path, precision="fp32")
+    loaded = reader.logits(ANSWERABLE.question, [("Fire", s) for s in SENTENCES])
+    assert np.allclose(loaded, after, atol=0.05)  # fp16 weights, bf16-free inference
+
+
+def test_the_shipped_reader_prefers_the_sentence_that_states_the_number_asked() -> None:
+    if not WEIGHTS.exists():
+        pytest.fail(f"{WEIGHTS} is missing: the shipped reader must be in the package")
+    reader = Reader.load()
+    candidates = [
+        ("Fire", "Twelve people were taken to hospital, the fire service said."),
+        ("Fire", "Fire destroyed 150 houses in Calder Bay on Monday."),
+        ("Fire", "The mayor thanked the volunteers who fought the blaze."),
+    ]
+    probabilities = reader.probabilities(
+        "how many homes were lost in the calder bay fire", candidates
+    )
+    assert int(np.argmax(probabilities)) == 1
+
+
+def test_newsdesk_train_fits_and_writes_a_reader_from_questions_and_articles(
+    tmp_path: Path,
+) -> None:
+    """The real command on invented articles (two held out by ``fold_of``), one epoch."""
+    import json
+
+    from assistant.answering.reader.examples import fold_of
+    from assistant.cli import main
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    paths = [folder / f"story{n}.txt" for n in range(60)]
+    held = [p for p in paths if fold_of(str(p.resolve())) == 0][:2]
+    kept = [p for p in paths if fold_of(str(p.resolve())) != 0][:3]
+    rows = []
+    for n, path in enumerate(held + kept):
+        answer = SENTENCES[0].replace("150", str(100 + n))
+        path.write_text(f"Story {n}\n\n" + " ".join([answer, *SENTENCES[1:]]))
+        article = str(path.resolve())
+        rows.append(
+            {
+                "id": f"s{n}",
+                "question": ANSWERABLE.question,
+                "article": article,
+                "answerable": True,
+                "sentences": [answer],
+            }
+        )
+        rows.append(
+            {
+                "id": f"t{n}",
+                "question": TWIN.question,
+                "article": article,
+                "answerable": False,
+                "near": answer,
+            }
+        )
+    questions = tmp_path / "questions.jsonl"
+    questions.write_text("\n".join(json.dumps(r) for r in rows))
+    out = tmp_path / "reader.safetensors"
+    code = main(
+        ["train", str(questions), "--articles", str(folder), "--out", str(out), "--epochs", "1"]
+    )
+    assert code == 0
+    reader = Reader.load(out)
+    assert 0.0 <= reader.calibration.threshold <= 1.0
+    assert len(reader.logits("how many homes burned", [("Story", SENTENCES[0])])) == 1
