@@ -52,8 +52,10 @@ def test_ask_json_prints_one_object_with_the_documented_schema(tmp_path: Path) -
         "retrieved",
         "notice",
         "supported_share",
+        "confidence",
     }
     assert payload["notice"] is None and payload["supported_share"] is None
+    assert 0.0 < payload["confidence"] <= 1.0
     assert isinstance(payload["answer"], str) and payload["refused"] is False
     citation_types = {
         "n": int,

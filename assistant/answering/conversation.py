@@ -50,6 +50,22 @@ def condense_question(question: str, history: Sequence[Message]) -> str:
     return f"{question} ({previous[-1]})"
 
 
+_CONDENSED = re.compile(r"^(?P<own>.*\S)\s\((?P<previous>[^()]+)\)$", re.DOTALL)
+
+
+def own_words(question: str) -> str:
+    """A follow-up's own words without the previous question ``condense_question`` added.
+
+    Retrieval needs the earlier topic; the reader reads the question as typed (the passages
+    already hold that topic, and the earlier question's other words mislead it: "who welcomed
+    it? (which groups reject the withdrawal?)" reads as a question about rejecting).
+    """
+    match = _CONDENSED.match(question)
+    if match and _FOLLOW_UP.search(match["own"]):
+        return match["own"]
+    return question
+
+
 def user_turns(history: Sequence[Message]) -> list[str]:
     return [str(m["content"]) for m in history if m.get("role") == "user" and m.get("content")]
 

@@ -24,6 +24,7 @@ from ..models import Answer, Citation, Passage
 from ..retrieval.embeddings import embed_texts, embed_tokens
 from ..text.words import words
 from .base import stream_answer
+from .conversation import own_words
 from .features import FEATURES, Sentence, eligible_all, features, key_set, prefilter, sentences
 from .matching import best_matches, content_words, maxsim, question_weights, weakest
 from .questions import Question, analyse, split_question
@@ -145,7 +146,7 @@ class ExtractiveAnswerer:
             probabilities = self.scorer.probabilities(np.asarray(rows))
         else:  # the reader reads each candidate with the question
             pairs = [(c.passage.title or "", c.text) for c in candidates]
-            probabilities = self.reader.probabilities(question.text, pairs)
+            probabilities = self.reader.probabilities(own_words(question.text), pairs)
         scored = [
             Scored(s, r, float(p))
             for s, r, p, ok in zip(candidates, rows, probabilities, eligible_all(rows), strict=True)

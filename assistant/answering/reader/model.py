@@ -34,9 +34,17 @@ POOLING = "cls+mean"
 """What the head reads: the ``[CLS]`` vector, the ``mean`` of all, or both (``cls+mean``)."""
 
 
+TITLE_CHARS = 120
+"""A title is read up to here (cut at a word): a long one must not push the sentence out of the
+``MAX_TOKENS`` read (the longest training title is 135 characters, the median 56)."""
+
+
 def pair_text(title: str, sentence: str) -> str:
     """The second segment of a pair: the article's title, then the candidate sentence."""
-    return f"{title.strip()} | {sentence.strip()}" if title.strip() else sentence.strip()
+    title = " ".join(title.split())
+    if len(title) > TITLE_CHARS:
+        title = title[:TITLE_CHARS].rsplit(" ", 1)[0]
+    return f"{title} | {sentence.strip()}" if title else sentence.strip()
 
 
 def bundled_path() -> str:

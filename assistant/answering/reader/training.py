@@ -8,6 +8,9 @@ and the head, in fp32 (bf16 made the backward pass slower here)::
     data = encode_pairs(net, tokenizer, pairs)
     train(net, data, epochs=3)
     logits = predict(net, data)
+
+Long because: the cache, the two losses, prediction, calibration and the held-out metrics
+share the cached-pairs structure; split apart, each piece would import the others.
 """
 
 from __future__ import annotations

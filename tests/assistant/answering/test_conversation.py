@@ -7,7 +7,12 @@ import pytest
 from langchain_core.language_models import GenericFakeChatModel
 from langchain_openai import ChatOpenAI
 
-from assistant.answering.conversation import Condenser, clean_rewrite, condense_question
+from assistant.answering.conversation import (
+    Condenser,
+    clean_rewrite,
+    condense_question,
+    own_words,
+)
 
 HISTORY = [
     {"role": "user", "content": "Which groups reject the withdrawal?"},
@@ -61,3 +66,13 @@ def test_down_model_falls_back_to_the_deterministic_rewrite() -> None:
 )
 def test_clean_rewrite_keeps_the_first_line_without_label(reply: str, clean: str) -> None:
     assert clean_rewrite(reply) == clean
+
+
+def test_the_reader_reads_a_follow_up_in_its_own_words() -> None:
+    history = [{"role": "user", "content": "Which groups reject the withdrawal?"}]
+    condensed = condense_question("And who welcomed it?", history)
+    assert condensed != "And who welcomed it?"  # retrieval gets the earlier topic
+    assert own_words(condensed) == "And who welcomed it?"
+    # a question's own parenthesis stays when it is not a follow-up
+    assert own_words("What did Biden promise (on Monday)?") == "What did Biden promise (on Monday)?"
+    assert own_words("Who won (the final)") == "Who won (the final)"

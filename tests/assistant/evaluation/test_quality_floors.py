@@ -21,14 +21,17 @@ from tests.conftest import ROOT, ingest
 from tests.requirements import require_lee_corpus
 
 TEST_SPLIT = ROOT / "data" / "gold" / "test"
-# Regression floors a little under what the answerer scores today (README: test 0.659, 0.683,
-# 0.767; fresh 0.581, 0.647, 0.791; blind 0.733, 0.822, 0.719). Issue 10 asks for 0.85 (goal
-# 0.9); the answerer does not reach it yet, so these are lower.
-FLOORS = {"key_fact_recall": 0.62, "citation_precision": 0.64, "refusal_accuracy": 0.72}
+# Regression floors a little under what the default answerer, the trained reader, scores on
+# this store (key facts / citation precision / refusals: test 0.689 / 0.712 / 0.812; fresh
+# 0.554 / 0.582 / 0.816; blind 0.767 / 0.830 / 0.812; measured on this
+# very store, look 9/7/4 in data/gold/test/README.md). Issue 18 asks for 0.85 (goal 0.9); the
+# reader does not reach it yet, so these are lower. The README's test table is the run with
+# the 365 Wikinews articles in the store too (more distractors: slightly lower figures).
+FLOORS = {"key_fact_recall": 0.66, "citation_precision": 0.68, "refusal_accuracy": 0.78}
 SET_SIZES = {"fresh": 196, "blind": 160}
 SET_FLOORS = {
-    "fresh": {"key_fact_recall": 0.54, "citation_precision": 0.6, "refusal_accuracy": 0.74},
-    "blind": {"key_fact_recall": 0.69, "citation_precision": 0.78, "refusal_accuracy": 0.68},
+    "fresh": {"key_fact_recall": 0.52, "citation_precision": 0.55, "refusal_accuracy": 0.78},
+    "blind": {"key_fact_recall": 0.73, "citation_precision": 0.8, "refusal_accuracy": 0.78},
 }
 
 
