@@ -142,16 +142,15 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         rows = feature_rows(question, candidates, *self.similarities(question.text, candidates))
+        kept = [(c, r) for c, r, ok in zip(candidates, rows, eligible_all(rows), strict=True) if ok]
+        if not kept:
+            return []
         if self.reader is None:
-            probabilities = self.scorer.probabilities(np.asarray(rows))
-        else:  # the reader reads each candidate with the question
-            pairs = [(c.passage.title or "", c.text) for c in candidates]
+            probabilities = self.scorer.probabilities(np.asarray([r for _, r in kept]))
+        else:  # the reader reads each eligible candidate with the question
+            pairs = [(c.passage.title or "", c.text) for c, _ in kept]
             probabilities = self.reader.probabilities(own_words(question.text), pairs)
-        scored = [
-            Scored(s, r, float(p))
-            for s, r, p, ok in zip(candidates, rows, probabilities, eligible_all(rows), strict=True)
-            if ok
-        ]
+        scored = [Scored(c, r, float(p)) for (c, r), p in zip(kept, probabilities, strict=True)]
         return sorted(scored, key=lambda s: -s.probability)
 
     def similarities(

@@ -1,0 +1,55 @@
+"""Do the feature gates still help the reader? An ablation on the dev gold sets (issue 18).
+
+The extractive answerer keeps a candidate only when it passes ``features.eligible_all``: the
+article names the question's names and numbers, the sentence does not state the opposite of
+what is asked, and when some candidate states the side asked about, only those (the "side"
+gate). This asks the dev sets with the reader three ways, in one run: all gates, the side gate
+off, every gate off. Never give it the test split::
+
+    .venv/bin/python bench/reader_gates.py          # ~10 min on 2 cores
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from assistant import Assistant, Settings  # noqa: E402
+from assistant.answering import extractive  # noqa: E402
+from assistant.answering.features import eligible, eligible_all  # noqa: E402
+from assistant.evaluation.metrics import evaluate  # noqa: E402
+from bench.answerers import SETS, build, cases  # noqa: E402
+
+VARIANTS = {
+    "all gates": eligible_all,
+    "side gate off": lambda rows: [eligible(r) for r in rows],
+    "every gate off": lambda rows: [True] * len(rows),
+}
+
+
+def main() -> int:
+    rows = []
+    for name, store, spec in SETS["dev"]:
+        settings = Settings(store=build(store))
+        gold = cases(spec)
+        for variant, gate in VARIANTS.items():
+            extractive.eligible_all = gate  # the answerer's own module-level gate
+            assistant = Assistant.from_settings(settings, reader=True)
+            report = evaluate(assistant.ask, gold, k=settings.k)
+            keep = ("key_fact_recall", "citation_precision", "refusal_accuracy")
+            rows.append({"set": name, "variant": variant} | {m: report.metrics[m] for m in keep})
+            print(json.dumps(rows[-1]), flush=True)
+    extractive.eligible_all = eligible_all
+    print("\n| set | gates | key facts | citation precision | refusals |\n|---|---|---|---|---|")
+    for row in rows:
+        figures = " | ".join(f"{row[m]:.3f}" for m in keep)
+        print(f"| {row['set']} | {row['variant']} | {figures} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
