@@ -286,7 +286,10 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
     articles = {a.article_id: (a.title, a.text) for a in loaded if isinstance(a, Article)}
     out = args.out or WEIGHTS
     report = fit_reader(questions, articles, out=out, epochs=args.epochs, seed=args.seed)
-    print(f"wrote {out}: trained on {report['trained_on']:,} questions in {report['minutes']} min")
+    print(
+        f"wrote {out}: trained on {report['trained_on']:,} questions in {report['minutes']} min "
+        f"({report['device']})"
+    )
     for name, value in report["held_out"].items():
         print(f"held out  {name:15} {value:.3f}")
     return 0

@@ -3,7 +3,8 @@
 A fifth of the articles (``examples.fold_of``: fold 0) is held out: the reader trains on the
 questions of the rest, and the held-out questions, each read against every sentence of its
 article, fit the calibration (Platt scaling) and the refusal threshold and give the figures
-printed (the last point of the learning curve, ``bench/reader_curve.py``)::
+printed (the last point of the learning curve, ``bench/reader_curve.py``). It trains on a
+CUDA accelerator when one is present, else on the CPU::
 
     report = fit_reader(questions, articles, out=WEIGHTS, epochs=3)
     report["held_out"]["top1"], report["held_out"]["accuracy"]
@@ -19,7 +20,7 @@ from typing import Any
 import torch
 
 from .examples import Articles, LabelledQuestion, fold_of, training_pairs
-from .model import Calibration, load_base, save
+from .model import Calibration, load_base, save, to_device
 from .training import (
     best_threshold,
     calibrate,
@@ -60,13 +61,16 @@ def fit_reader(
             f"from {len(questions)} questions ({len(skipped) + len(skipped_checks)} without "
             "their article or answer sentence). Check the questions' article ids."
         )
+    device = "cuda" if torch.cuda.is_available() else "cpu"  # an accelerator when one is lent
     net, tokenizer = load_base()
+    to_device(net, device)
     data = encode_pairs(net, tokenizer, pairs, progress=progress)
     if limit_steps is not None:
         data = data.subset(range(min(len(data.labels), limit_steps * 32)))
     losses = train(net, data, epochs=epochs, lr=lr, listwise=listwise, seed=seed, progress=progress)
     held = encode_pairs(net, tokenizer, checks, progress=progress)
     logits = predict(net, held)
+    to_device(net, "cpu")
     scale, shift = calibrate(logits, held.labels)
     answerable = {q.id: q.answerable for q in questions}
     scores = question_scores(held, logits, answerable)
@@ -82,6 +86,7 @@ def fit_reader(
         "negatives": negatives,
         "listwise": listwise,
         "seed": seed,
+        "device": device,
         "losses": losses,
         "held_out": metrics,
         "skipped": len(skipped) + len(skipped_checks),

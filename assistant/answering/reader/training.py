@@ -52,7 +52,9 @@ def encode_pairs(
     batch: int = 64,
     progress: bool = True,
 ) -> Encoded:
-    """Run every pair through the frozen layers once (longest first, little padding)."""
+    """Run every pair through the frozen layers once (longest first, little padding), on the
+    net's device; the states are kept in memory (fp16, CPU)."""
+    device = device_of(net)
     order = sorted(
         range(len(pairs)), key=lambda i: -len(pairs[i].question) - len(pairs[i].sentence)
     )
@@ -70,11 +72,12 @@ def encode_pairs(
             padding=True,
             return_tensors="pt",
         )
-        with torch.inference_mode(), torch.autocast("cpu", dtype=torch.bfloat16):
+        encoded = {name: tensor.to(device) for name, tensor in encoded.items()}
+        with torch.inference_mode(), torch.autocast(device.type, dtype=torch.bfloat16):
             states = net.bottom(encoded)
         lengths = encoded["attention_mask"].sum(dim=1).tolist()
         for row, (index, length) in enumerate(zip(ids, lengths, strict=True)):
-            hidden[index] = states[row, : int(length)].to(torch.float16).clone()
+            hidden[index] = states[row, : int(length)].to("cpu", torch.float16).clone()
         bar.update(len(ids))
     bar.close()
     labels = np.asarray([p.label for p in pairs], dtype=np.float32)
@@ -87,13 +90,17 @@ def _listwise(
     """Mean over the batch's questions of -log P(a right sentence, or none when unanswered)
     under a softmax over the question's pairs and the null score."""
     names: dict[str, int] = {}
-    group = torch.tensor([names.setdefault(data.question_ids[i], len(names)) for i in ids])
+    device = logits.device
+    group = torch.tensor(
+        [names.setdefault(data.question_ids[i], len(names)) for i in ids], device=device
+    )
     top = torch.maximum(logits.max(), null).detach()
     weights, none = torch.exp(logits - top), torch.exp(null - top)
     right = labels > 0
     total = none.expand(len(names)).index_add(0, group, weights)
-    found = torch.zeros(len(names)).index_add(0, group, torch.where(right, weights, 0.0))
-    answered = torch.zeros(len(names)).index_add(0, group, right.float()) > 0
+    zeros = torch.zeros(len(names), device=device)
+    found = zeros.index_add(0, group, torch.where(right, weights, 0.0))
+    answered = zeros.index_add(0, group, right.float()) > 0
     wanted = torch.where(answered, found, none.expand(len(names)))
     return (torch.log(total) - torch.log(wanted)).mean()
 
@@ -158,8 +165,9 @@ def train(
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimiser, lambda s: min((s + 1) / warm, max(0.0, (steps - s) / max(1, steps - warm)))
     )
-    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(positive_weight))
-    labels = torch.from_numpy(data.labels)
+    device = device_of(net)
+    loss_fn = torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(positive_weight, device=device))
+    labels = torch.from_numpy(data.labels).to(device)
     groups: dict[str, list[int]] = {}
     for index, qid in enumerate(data.question_ids):
         groups.setdefault(qid, []).append(index)
@@ -174,7 +182,7 @@ def train(
         rng.shuffle(batches)
         total = 0.0
         for hidden, attention, ids in batches:
-            logits = net(hidden, attention)
+            logits = net(hidden.to(device), attention.to(device))
             loss = loss_fn(logits, labels[ids])
             if listwise:
                 loss = loss + listwise * _listwise(logits, labels[ids], ids, data, net.null)
@@ -198,9 +206,15 @@ def predict(net: ReaderNet, data: Encoded, *, batch: int = 128) -> np.ndarray:
     net.eval()
     order = sorted(range(len(data.labels)), key=lambda i: data.hidden[i].shape[0])
     logits = np.zeros(len(data.labels), dtype=np.float32)
+    device = device_of(net)
     for hidden, attention, ids in _batches(data, order, batch):
-        logits[ids] = net(hidden, attention).float().numpy()
+        logits[ids] = net(hidden.to(device), attention.to(device)).float().cpu().numpy()
     return logits
+
+
+def device_of(net: ReaderNet) -> torch.device:
+    """Where the net's trained layers are (``model.to_device`` puts them there)."""
+    return next(net.head.parameters()).device
 
 
 def calibrate(logits: np.ndarray, labels: np.ndarray) -> tuple[float, float]:
