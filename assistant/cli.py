@@ -109,8 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("questions", nargs="*", type=Path, metavar="QUESTIONS.jsonl")
     training.add_argument("--articles", nargs="+", metavar="PATH", help="the questions' articles")
     training.add_argument("--out", type=Path, help="weights file (default: the shipped reader)")
-    training.add_argument("--epochs", type=int, default=3, help="passes over the pairs")
-    training.add_argument("--seed", type=int, default=18, help="fixes sampling and training")
+    training.add_argument("--epochs", type=int, help="passes over the pairs (default: 3)")
+    training.add_argument("--seed", type=int, help="fixes sampling and training (default: 18)")
     training.add_argument("--threads", type=int, help="CPU threads (default: torch's choice)")
     training.set_defaults(run=run_train)
     return parser
@@ -285,7 +285,10 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
     loaded = load_sources(sources, max_bytes=settings.max_source_bytes)
     articles = {a.article_id: (a.title, a.text) for a in loaded if isinstance(a, Article)}
     out = args.out or WEIGHTS
-    report = fit_reader(questions, articles, out=out, epochs=args.epochs, seed=args.seed)
+    chosen = {"epochs": args.epochs, "seed": args.seed}  # unset: the shipped recipe's
+    report = fit_reader(
+        questions, articles, out=out, **{k: v for k, v in chosen.items() if v is not None}
+    )
     print(
         f"wrote {out}: trained on {report['trained_on']:,} questions in {report['minutes']} min "
         f"({report['device']})"

@@ -35,6 +35,9 @@ from assistant.answering.reader.examples import (  # noqa: E402
 )
 from assistant.answering.reader.model import Calibration, load_base  # noqa: E402
 from assistant.answering.reader.training import (  # noqa: E402
+    EPOCHS,
+    LISTWISE,
+    LR,
     encode_pairs,
     predict,
     question_scores,
@@ -63,14 +66,16 @@ def load_articles(folder: Path) -> dict[str, tuple[str, str]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 3000, 0])
-    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--negatives", type=int, default=6)
-    parser.add_argument("--lr", type=float, default=1e-4)
+    parser.add_argument("--lr", type=float, default=LR)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--limit", type=int, default=0, help="questions per side (smoke test)")
     parser.add_argument("--frozen", type=int, default=4, help="MiniLM layers kept as they are")
     parser.add_argument("--pooling", default="cls+mean", choices=["cls", "mean", "cls+mean"])
-    parser.add_argument("--listwise", type=float, default=1.0, help="weight of the listwise loss")
+    parser.add_argument(
+        "--listwise", type=float, default=LISTWISE, help="weight of the listwise loss"
+    )
     parser.add_argument("--tag", default="curve", help="name of the report files")
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "reader")
     parser.add_argument("--plot", type=Path, help="only redraw this report")

