@@ -84,15 +84,26 @@ def prepare(out: Path) -> None:
 
 
 def collect(
-    paths: list[Path], index_path: Path, out: Path, *, blind: bool, review: Path | None = None
+    paths: list[Path],
+    index_path: Path,
+    out: Path,
+    *,
+    blind: bool,
+    review: Path | None = None,
+    rewrites: list[Path] = (),  # type: ignore[assignment]
 ) -> None:
     """Convert and check annotations; a second annotator's ``review`` (``verdict`` ok, fix
-    with corrected fields, or drop, per id) is applied first."""
+    with corrected fields, or drop, per id) is applied first, then ``rewrites`` (``id`` and
+    the ``question`` reworded to name its topic; its answer and labels unchanged)."""
     index = json.loads(index_path.read_text(encoding="utf-8"))
     verdicts = {}
     if review is not None:
         lines = review.read_text(encoding="utf-8").splitlines()
         verdicts = {v["id"]: v for v in map(json.loads, filter(str.strip, lines))}
+    reworded = {}
+    for path in rewrites:
+        lines = path.read_text(encoding="utf-8").splitlines()
+        reworded |= {r["id"]: str(r["question"]) for r in map(json.loads, filter(str.strip, lines))}
     by_url = {r["url"]: r for r in news_records()}
     shown: dict[str, list[str]] = {}
     for folder in {path.parent for path in paths}:
@@ -110,6 +121,8 @@ def collect(
             if verdict.get("verdict") == "fix":
                 fields = ("answers", "sentences", "answerable")
                 raw |= {key: verdict[key] for key in fields if key in verdict}
+            if raw.get("id") in reworded:
+                raw["question"] = reworded.pop(raw["id"])
             try:
                 row = convert(raw, index[raw["article"]], shown, by_url, blind=blind)
             except (ValueError, KeyError, TypeError, IndexError) as error:
@@ -120,10 +133,13 @@ def collect(
                 continue
             seen.add(row["id"])
             rows.append(row)
+    dropped = {q for q in reworded if verdicts.get(q, {}).get("verdict") == "drop"}
+    problems += [f"rewrite of {q}: no such question" for q in reworded if q not in dropped]
     out.parent.mkdir(parents=True, exist_ok=True)
     lines = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows)
     out.write_text(lines, encoding="utf-8")
-    print(f"{len(rows)} questions to {out}; {len(problems)} problems")
+    print(f"{len(rows)} questions to {out}; {len(problems)} problems", end="")
+    print(f"; {len(dropped)} rewrites of dropped questions left out" if dropped else "")
     for problem in problems:
         print(" ", problem)
 
@@ -181,11 +197,21 @@ def main() -> None:
     c.add_argument("--out", type=Path, required=True)
     c.add_argument("--blind", action="store_true", help="write the gold format")
     c.add_argument("--review", type=Path, help="a second annotator's verdicts to apply")
+    c.add_argument(
+        "--rewrites", type=Path, nargs="*", default=[], help="questions reworded (id, question)"
+    )
     args = parser.parse_args()
     if args.command == "prepare":
         prepare(args.out)
     else:
-        collect(args.paths, args.index, args.out, blind=args.blind, review=args.review)
+        collect(
+            args.paths,
+            args.index,
+            args.out,
+            blind=args.blind,
+            review=args.review,
+            rewrites=args.rewrites,
+        )
 
 
 if __name__ == "__main__":
