@@ -4,6 +4,7 @@
     .venv/bin/python bench/answerers.py --split dev --thresholds 0.3 0.4 0.5 0.6
     .venv/bin/python bench/answerers.py --split dev --grid 0.04,0.05,0.2 0.08,0.1,0.3
     .venv/bin/python bench/answerers.py --split test                # ONE look: record it
+    .venv/bin/python bench/answerers.py --split test --sets wikinews   # the judge alone
 
 It uses the stores ``make eval`` builds in build/eval (building any that is missing) and the
 same ``Assistant`` the chat uses, once with ``NEWSDESK_READER=0`` (the feature scorer) and once
@@ -119,6 +120,9 @@ def write_best(rows: list[dict], settings_of: dict[str, tuple[float, float, floa
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", choices=sorted(SETS), default="dev")
+    parser.add_argument(
+        "--sets", nargs="*", default=[], help="only the sets whose name starts with these"
+    )
     parser.add_argument("--thresholds", type=float, nargs="*", default=[])
     parser.add_argument(
         "--grid", nargs="*", default=[], help="threshold,margin,list_margin settings to try"
@@ -133,6 +137,8 @@ def main() -> int:
     rows = []
     settings_of: dict[str, tuple[float, float, float]] = {}
     for name, store, spec in SETS[args.split]:
+        if args.sets and not any(name.startswith(prefix) for prefix in args.sets):
+            continue
         settings = Settings(store=build(store))
         gold = cases(spec)
         for label, reader in (("feature scorer", False), ("reader", True)):

@@ -109,12 +109,9 @@ def _listwise(
     return (torch.log(total) - torch.log(wanted)).mean()
 
 
-def _batches(
-    data: Encoded, indices: list[int], size: int, *, whole: list[str] | None = None
-) -> list[tuple[torch.Tensor, torch.Tensor, list[int]]]:
-    """Padded batches of ``indices`` (in the given order); with ``whole`` (each index's
-    question), a batch ends only between questions."""
-    out = []
+def _batches(indices: list[int], size: int, *, whole: list[str] | None = None) -> list[list[int]]:
+    """``indices`` (in the given order) cut into batches of ``size``; with ``whole`` (each
+    index's question), a batch ends only between questions."""
     cuts, begin = [], 0
     while begin < len(indices):
         end = min(begin + size, len(indices))
@@ -124,20 +121,23 @@ def _batches(
             and whole[indices[end]] == whole[indices[end - 1]]
         ):
             end += 1
-        cuts.append((begin, end))
+        cuts.append(indices[begin:end])
         begin = end
-    for begin, end in cuts:
-        ids = indices[begin:end]
-        longest = max(data.hidden[i].shape[0] for i in ids)
-        width = data.hidden[ids[0]].shape[1]
-        hidden = torch.zeros(len(ids), longest, width)
-        attention = torch.zeros(len(ids), longest, dtype=torch.long)
-        for row, i in enumerate(ids):
-            n = data.hidden[i].shape[0]
-            hidden[row, :n] = data.hidden[i].float()
-            attention[row, :n] = 1
-        out.append((hidden, attention, ids))
-    return out
+    return cuts
+
+
+def _padded(data: Encoded, ids: list[int]) -> tuple[torch.Tensor, torch.Tensor]:
+    """One batch's cached states padded to its longest pair (fp32), and its attention mask;
+    made when the batch is used, so memory holds one batch, not an epoch."""
+    longest = max(data.hidden[i].shape[0] for i in ids)
+    width = data.hidden[ids[0]].shape[1]
+    hidden = torch.zeros(len(ids), longest, width)
+    attention = torch.zeros(len(ids), longest, dtype=torch.long)
+    for row, i in enumerate(ids):
+        n = data.hidden[i].shape[0]
+        hidden[row, :n] = data.hidden[i].float()
+        attention[row, :n] = 1
+    return hidden, attention
 
 
 def train(
@@ -182,10 +182,11 @@ def train(
     for _ in range(epochs):
         questions = sorted(groups.values(), key=lambda g: (longest[id(g)] // 4, rng.random()))
         order = [i for group in questions for i in group]
-        batches = _batches(data, order, batch, whole=data.question_ids)
+        batches = _batches(order, batch, whole=data.question_ids)
         rng.shuffle(batches)
         total = 0.0
-        for hidden, attention, ids in batches:
+        for ids in batches:
+            hidden, attention = _padded(data, ids)
             logits = net(hidden.to(device), attention.to(device))
             loss = loss_fn(logits, labels[ids])
             if listwise:
@@ -211,7 +212,8 @@ def predict(net: ReaderNet, data: Encoded, *, batch: int = 128) -> np.ndarray:
     order = sorted(range(len(data.labels)), key=lambda i: data.hidden[i].shape[0])
     logits = np.zeros(len(data.labels), dtype=np.float32)
     device = device_of(net)
-    for hidden, attention, ids in _batches(data, order, batch):
+    for ids in _batches(order, batch):
+        hidden, attention = _padded(data, ids)
         logits[ids] = net(hidden.to(device), attention.to(device)).float().cpu().numpy()
     return logits
 
