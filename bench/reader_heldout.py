@@ -31,6 +31,21 @@ from bench.reader_curve import NEWS, QUESTIONS, load_articles  # noqa: E402
 from ingest.chunking import split_article  # noqa: E402
 
 
+def article_passages(
+    article_id: str, articles: dict[str, tuple[str, str]], chunk_chars: int
+) -> list[Passage]:
+    """The article split into the chunks ingest makes, as retrieved passages (the chat's view
+    of one whole article)."""
+    title, text = articles[article_id]
+    article = Article(
+        article_id=article_id, title=title, text=text, source="wikinews", content_hash=""
+    )
+    return [
+        Passage(chunk_id=c.chunk_id, article_id=article_id, text=c.text, score=1.0, title=title)
+        for c in split_article(article, max_chars=chunk_chars)
+    ]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="questions (smoke test)")
@@ -53,14 +68,7 @@ def main() -> int:
     }
     results: dict[str, dict[str, list]] = {n: {"top": [], "y": [], "p": []} for n in answerers}
     for q in tqdm(held, desc="fold 0 questions", unit="question"):
-        title, text = articles[q.article]
-        article = Article(
-            article_id=q.article, title=title, text=text, source="wikinews", content_hash=""
-        )
-        passages = [
-            Passage(chunk_id=c.chunk_id, article_id=q.article, text=c.text, score=1.0, title=title)
-            for c in split_article(article, max_chars=settings.chunk_chars)
-        ]
+        passages = article_passages(q.article, articles, settings.chunk_chars)
         question = analyse(q.question, names=passage_names(passages))
         for name, answerer in answerers.items():
             scored = answerer.score(question, passages)

@@ -45,10 +45,9 @@ def candidates(cap: int, limit: int) -> list[dict]:
     from assistant.answering.questions import analyse
     from assistant.answering.reader.examples import fold_of, load_questions, matching
     from assistant.factory import make_embeddings, make_reader
-    from assistant.models import Article, Passage
     from assistant.settings import Settings
     from bench.reader_curve import NEWS, QUESTIONS, load_articles
-    from ingest.chunking import split_article
+    from bench.reader_heldout import article_passages
 
     articles = load_articles(NEWS)
     held = [q for q in load_questions(QUESTIONS) if fold_of(q.article) == 0]
@@ -58,14 +57,8 @@ def candidates(cap: int, limit: int) -> list[dict]:
     answerer = ExtractiveAnswerer(embeddings, reader=reader)
     out = []
     for q in tqdm(held[: limit or len(held)], desc="fold 0 questions", unit="question"):
-        title, text = articles[q.article]
-        article = Article(
-            article_id=q.article, title=title, text=text, source="wikinews", content_hash=""
-        )
-        passages = [
-            Passage(chunk_id=c.chunk_id, article_id=q.article, text=c.text, score=1.0, title=title)
-            for c in split_article(article, max_chars=settings.chunk_chars)
-        ]
+        title = articles[q.article][0]
+        passages = article_passages(q.article, articles, settings.chunk_chars)
         question = analyse(q.question, names=passage_names(passages))
         chosen = sorted(sentences(passages), key=lambda s: -prefilter(question, s))[:cap]
         rows = feature_rows(question, chosen, *answerer.similarities(question.text, chosen))
