@@ -86,7 +86,7 @@ def memoise(answerer) -> None:
     score, seen = answerer.score, {}
 
     def cached(question, passages):
-        key = (question.text, tuple(p.chunk_id for p in passages))
+        key = (question.text, tuple((p.chunk_id, p.text) for p in passages))
         if key not in seen:
             seen[key] = score(question, passages)
         return seen[key]
