@@ -11,7 +11,8 @@ same ``Assistant`` the chat uses, once with ``NEWSDESK_READER=0`` (the feature s
 with the reader; ``--thresholds`` also asks the reader at other refusal thresholds and
 ``--grid`` at other (threshold, margin, list margin) settings (choose them on dev only; the
 reader's candidate scores are computed once per question and reused across settings);
-``--write`` stores the best setting on dev in the shipped weights file. Writes
+``--write`` stores the best setting on dev in the weights file measured (``NEWSDESK_READER_WEIGHTS``
+when set, else the shipped one). Writes
 build/eval/answerers-<split>.json and prints a Markdown table.
 """
 
@@ -94,9 +95,12 @@ def memoise(answerer) -> None:
     answerer.score = cached
 
 
-def write_best(rows: list[dict], settings_of: dict[str, tuple[float, float, float]]) -> None:
-    """Write the reader setting with the best mean over the dev sets into the weights file."""
-    from assistant.answering.reader.model import WEIGHTS, set_decision
+def write_best(
+    rows: list[dict], settings_of: dict[str, tuple[float, float, float]], target: Path
+) -> None:
+    """Write the reader setting with the best mean over the dev sets into ``target``, the
+    weights file that was measured."""
+    from assistant.answering.reader.model import set_decision
 
     means: dict[str, list[float]] = {}
     for row in rows:
@@ -107,14 +111,14 @@ def write_best(rows: list[dict], settings_of: dict[str, tuple[float, float, floa
     best = max(means, key=lambda v: sum(means[v]) / len(means[v]))
     threshold, margin, list_margin = settings_of[best]
     set_decision(
-        WEIGHTS,
+        target,
         threshold=threshold,
         margin=margin,
         list_margin=list_margin,
         decision_chosen_on="dev gold sets: bench/answerers.py --split dev --grid ... --write",
     )
     mean = sum(means[best]) / len(means[best])
-    print(f"\nwrote {best} (mean {mean:.3f} over dev) into {WEIGHTS}")
+    print(f"\nwrote {best} (mean {mean:.3f} over dev) into {target}")
 
 
 def main() -> int:
@@ -131,7 +135,8 @@ def main() -> int:
         "--write",
         action="store_true",
         help="dev only: write the reader setting with the best mean of key facts, citation "
-        "precision and refusals over the sets into the shipped weights file",
+        "precision and refusals over the sets into the weights file measured "
+        "(NEWSDESK_READER_WEIGHTS when set, else the shipped one)",
     )
     args = parser.parse_args()
     rows = []
@@ -162,7 +167,9 @@ def main() -> int:
     if args.write:
         if args.split != "dev":
             parser.error("--write chooses on dev only")
-        write_best(rows, settings_of)
+        from assistant.answering.reader.model import WEIGHTS
+
+        write_best(rows, settings_of, Settings().reader_weights or WEIGHTS)
     print("\n| set | answerer | " + " | ".join(COLUMNS) + " |")
     print("|---|---|" + "---|" * len(COLUMNS))
     for row in rows:

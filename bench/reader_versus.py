@@ -46,7 +46,9 @@ def main() -> int:
     questions = load_questions(QUESTIONS)
     held = [q for q in questions if fold_of(q.article) == 0][: args.limit or None]
     pairs, skipped = training_pairs(held, load_articles(NEWS), negatives=None)
-    readers = [Reader.load(path) for path in args.weights]
+    first = Reader.load(args.weights[0])
+    bert, tokenizer = first.net.bert[0], first.tokenizer  # one MiniLM under every file's top layers
+    readers = [first] + [Reader.load(p, bert=bert, tokenizer=tokenizer) for p in args.weights[1:]]
     if len({reader.net.frozen for reader in readers}) > 1:
         parser.error("the files freeze different numbers of layers; compare them one by one")
     data = training.encode_pairs(readers[0].net, readers[0].tokenizer, pairs)
