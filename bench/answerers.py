@@ -5,6 +5,8 @@
     .venv/bin/python bench/answerers.py --split dev --grid 0.04,0.05,0.2 0.08,0.1,0.3
     .venv/bin/python bench/answerers.py --split test                # ONE look: record it
     .venv/bin/python bench/answerers.py --split test --sets wikinews   # the judge alone
+    .venv/bin/python bench/answerers.py --split test --readers \
+        assistant/answering/reader/reader.safetensors build/reader/mine.safetensors  # a candidate
 
 It uses the stores ``make eval`` builds in build/eval (building any that is missing) and the
 same ``Assistant`` the chat uses, once with ``NEWSDESK_READER=0`` (the feature scorer) and once
@@ -138,7 +140,18 @@ def main() -> int:
         "precision and refusals over the sets into the weights file measured "
         "(NEWSDESK_READER_WEIGHTS when set, else the shipped one)",
     )
+    parser.add_argument(
+        "--readers",
+        type=Path,
+        nargs="*",
+        default=[],
+        help="reader weights files to compare in the same run, each at its own stored "
+        "setting (default: NEWSDESK_READER_WEIGHTS, else the shipped one)",
+    )
     args = parser.parse_args()
+    if args.write and len(args.readers) > 1:
+        parser.error("--write chooses for one reader: give at most one --readers file")
+    readers: list[Path | None] = list(args.readers) or [None]
     rows = []
     settings_of: dict[str, tuple[float, float, float]] = {}
     for name, store, spec in SETS[args.split]:
@@ -146,17 +159,23 @@ def main() -> int:
             continue
         settings = Settings(store=build(store))
         gold = cases(spec)
-        for label, reader in (("feature scorer", False), ("reader", True)):
-            assistant = Assistant.from_settings(settings, reader=reader)
+        answerers = [("feature scorer", False, None)]
+        answerers += [
+            ("reader" if path is None or len(readers) == 1 else f"reader {path.name}", True, path)
+            for path in readers
+        ]
+        for label, reader, weights in answerers:
+            chosen = {"reader_weights": weights} if weights else {}
+            assistant = Assistant.from_settings(settings, reader=reader, **chosen)
             answerer = assistant.answerer
             shipped = (answerer.threshold, answerer.margin, answerer.list_margin)  # type: ignore[attr-defined]
             variants: list[tuple[str, tuple[float, float, float]]] = [(label, shipped)]
             if reader:
                 memoise(answerer)
-                variants += [(f"reader @ {t:g}", (t, *shipped[1:])) for t in args.thresholds]
+                variants += [(f"{label} @ {t:g}", (t, *shipped[1:])) for t in args.thresholds]
                 for spec in args.grid:
                     t, m, lm = (float(x) for x in spec.split(","))
-                    variants.append((f"reader @ {t:g}/{m:g}/{lm:g}", (t, m, lm)))
+                    variants.append((f"{label} @ {t:g}/{m:g}/{lm:g}", (t, m, lm)))
             for variant, decision in variants:
                 settings_of[variant] = decision
                 answerer.threshold, answerer.margin, answerer.list_margin = decision  # type: ignore[attr-defined]
@@ -169,7 +188,7 @@ def main() -> int:
             parser.error("--write chooses on dev only")
         from assistant.answering.reader.model import WEIGHTS
 
-        write_best(rows, settings_of, Settings().reader_weights or WEIGHTS)
+        write_best(rows, settings_of, readers[0] or Settings().reader_weights or WEIGHTS)
     print("\n| set | answerer | " + " | ".join(COLUMNS) + " |")
     print("|---|---|" + "---|" * len(COLUMNS))
     for row in rows:
