@@ -112,6 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("--epochs", type=int, help="passes over the pairs (default: 3)")
     training.add_argument("--seed", type=int, help="fixes sampling and training (default: 18)")
     training.add_argument("--threads", type=int, help="CPU threads (default: torch's choice)")
+    training.add_argument(
+        "--cross",
+        type=int,
+        help="negatives per question from other articles, in place of random ones of its own "
+        "(default: 0)",
+    )
     training.set_defaults(run=run_train)
     return parser
 
@@ -285,7 +291,11 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
     loaded = load_sources(sources, max_bytes=settings.max_source_bytes)
     articles = {a.article_id: (a.title, a.text) for a in loaded if isinstance(a, Article)}
     out = args.out or WEIGHTS
-    chosen = {"epochs": args.epochs, "seed": args.seed}  # unset: the shipped recipe's
+    chosen = {
+        "epochs": args.epochs,
+        "seed": args.seed,
+        "cross": args.cross,
+    }  # unset: the shipped recipe's
     report = fit_reader(
         questions, articles, out=out, **{k: v for k, v in chosen.items() if v is not None}
     )

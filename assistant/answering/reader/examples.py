@@ -3,10 +3,14 @@
 A question is paired with sentences of its article: every sentence the annotators named as
 stating the answer is a positive; the others are negatives, hardest first (for a near-miss
 twin, the sentence it was written against; then the sentences sharing most words with the
-question), plus a few at random::
+question), plus a few at random. ``cross_article_negatives`` adds sentences of *other* articles
+most like the question (the distractors the chat's retrieval brings from the rest of a store);
+they take the random negatives' places::
 
     questions = load_questions(Path("data/train/questions.jsonl"))
     pairs = training_pairs(questions, articles, negatives=6)   # articles: id -> (title, text)
+    others = cross_article_negatives(questions, articles, embed, per_question=2)
+    pairs = training_pairs(questions, articles, negatives=6, cross=others)
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import numpy as np
 
 from ...errors import SourceError
 from ...text.sentences import sentence_spans
@@ -115,8 +121,11 @@ def pairs_for(
     *,
     negatives: int | None,
     rng: random.Random,
+    cross: Sequence[tuple[str, str]] = (),
 ) -> list[Pair]:
-    """The question's pairs: every positive, and ``negatives`` negatives (``None``: all)."""
+    """The question's pairs: every positive, and ``negatives`` negatives (``None``: all): the
+    hardest ``negatives - 2`` of its article, then the ``cross`` ones (other articles' (title,
+    sentence)), then its article's at random up to ``negatives``."""
     positive = matching(question.sentences, sentences)
     chosen = sorted(positive)
     others = [i for i in range(len(sentences)) if i not in positive]
@@ -129,12 +138,61 @@ def pairs_for(
         hard = [i for i in others if i in near] + [i for i in by_overlap if i not in near]
         picked = hard[: max(negatives - 2, 1)]
         rest = [i for i in others if i not in picked]
-        picked += rng.sample(rest, min(len(rest), negatives - len(picked)))
+        room = max(0, negatives - len(picked) - len(cross))
+        picked += rng.sample(rest, min(len(rest), room))
         chosen += picked
-    return [
+    mine = [
         Pair(question.id, question.question, title, sentences[i], int(i in positive))
         for i in chosen
     ]
+    return mine + [Pair(question.id, question.question, t, s, 0) for t, s in cross]
+
+
+def cross_article_negatives(
+    questions: Sequence[LabelledQuestion],
+    articles: Articles,
+    embed: Callable[[list[str]], np.ndarray],
+    *,
+    per_question: int = 2,
+    same_fact: float = 0.8,
+) -> dict[str, list[tuple[str, str]]]:
+    """Per question, the ``per_question`` sentences of the *other* articles of ``questions``
+    most like it (cosine of ``embed``'s unit vectors): in the chat, the retrieved passages of
+    other articles are where most wrong citations come from, and reading only its own article
+    the reader never meets them. A sentence that also occurs in the question's article, or is
+    as like one of its answering sentences as ``same_fact`` (a follow-up story retelling the
+    answer), is not taken; near-miss twins were checked against every article, so nothing else
+    answers them."""
+    pool: list[tuple[str, str, str]] = []  # (article, title, sentence)
+    own: dict[str, set[str]] = {}
+    for article in sorted({q.article for q in questions if q.article in articles}):
+        title, text = articles[article]
+        sentences = article_sentences(text)
+        own[article] = {" ".join(s.split()) for s in sentences}
+        pool += [(article, title, s) for s in sentences if len(s.split()) >= 4]
+    if not pool:
+        return {}
+    vectors = np.asarray(embed([s for _, _, s in pool]), dtype=np.float32)
+    asked = [q for q in questions if q.article in own]
+    queries = np.asarray(embed([q.question for q in asked]), dtype=np.float32)
+    answers = {
+        q.id: np.asarray(embed(list(q.sentences)), dtype=np.float32) for q in asked if q.sentences
+    }
+    found: dict[str, list[tuple[str, str]]] = {}
+    for question, query in zip(asked, queries, strict=True):
+        taken: list[tuple[str, str]] = []
+        right = answers.get(question.id)
+        for index in np.argsort(-(vectors @ query)):
+            article, title, sentence = pool[index]
+            if article == question.article or " ".join(sentence.split()) in own[question.article]:
+                continue
+            if right is not None and float((right @ vectors[index]).max()) >= same_fact:
+                continue
+            taken.append((title, sentence))
+            if len(taken) == per_question:
+                break
+        found[question.id] = taken
+    return found
 
 
 def training_pairs(
@@ -143,9 +201,11 @@ def training_pairs(
     *,
     negatives: int | None = 6,
     seed: int = 18,
+    cross: Mapping[str, Sequence[tuple[str, str]]] | None = None,
 ) -> tuple[list[Pair], list[str]]:
     """Pairs of every question whose article is known and whose answer is found in it; and
-    the ids of the questions left out (article missing, or labelled sentences not found)."""
+    the ids of the questions left out (article missing, or labelled sentences not found).
+    ``cross``: other articles' sentences per question id (``cross_article_negatives``)."""
     rng = random.Random(seed)
     pairs: list[Pair] = []
     skipped: list[str] = []
@@ -156,7 +216,8 @@ def training_pairs(
             continue
         title, text = articles[question.article]
         sentences = split.setdefault(question.article, article_sentences(text))
-        mine = pairs_for(question, title, sentences, negatives=negatives, rng=rng)
+        extra = (cross or {}).get(question.id, ())
+        mine = pairs_for(question, title, sentences, negatives=negatives, rng=rng, cross=extra)
         if question.answerable and not any(p.label for p in mine):
             skipped.append(question.id)
             continue

@@ -17,9 +17,16 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
-from .examples import Articles, LabelledQuestion, fold_of, training_pairs
+from .examples import (
+    Articles,
+    LabelledQuestion,
+    cross_article_negatives,
+    fold_of,
+    training_pairs,
+)
 from .model import Calibration, load_base, save, to_device
 from .training import (
     EPOCHS,
@@ -46,18 +53,35 @@ def fit_reader(
     negatives: int = 6,
     listwise: float = LISTWISE,
     seed: int = SEED,
+    cross: int = 0,
     limit_steps: int | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
     """Train, calibrate on the held-out articles, write ``out``; what happened, as a dict.
 
-    ``limit_steps`` trains on that many batches only (a smoke test, not a model to ship).
+    ``cross``: that many negatives per question from the other training articles (the
+    sentences most like the question by the embedding model), in place of random ones of its
+    own article. ``limit_steps`` trains on that many batches only (a smoke test, not a model
+    to ship).
     """
     began = time.monotonic()
     torch.manual_seed(seed)
     train_on = [q for q in questions if fold_of(q.article) != 0]
     check_on = [q for q in questions if fold_of(q.article) == 0]
-    pairs, skipped = training_pairs(train_on, articles, negatives=negatives, seed=seed)
+    others = None
+    if cross:
+        from ...retrieval.embeddings import SentenceEmbeddings
+
+        embedder = SentenceEmbeddings(precision="bf16")
+        others = cross_article_negatives(
+            train_on,
+            articles,
+            lambda texts: np.asarray(embedder.embed_documents(texts)),
+            per_question=cross,
+        )
+    pairs, skipped = training_pairs(
+        train_on, articles, negatives=negatives, seed=seed, cross=others
+    )
     checks, skipped_checks = training_pairs(check_on, articles, negatives=None, seed=seed)
     if not pairs or not checks:
         raise ValueError(
@@ -88,6 +112,7 @@ def fit_reader(
         "epochs": epochs,
         "lr": lr,
         "negatives": negatives,
+        "cross_negatives": cross,
         "listwise": listwise,
         "seed": seed,
         "device": device,
