@@ -9,7 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.answering.reader.examples import LabelledQuestion, matching, pairs_for
+from assistant.answering.reader.examples import (
+    LabelledQuestion,
+    cross_article_negatives,
+    matching,
+    pairs_for,
+)
 from assistant.answering.reader.model import WEIGHTS, Calibration, Reader, load_base, save
 from assistant.answering.reader.training import encode_pairs, predict, train
 
@@ -44,6 +49,42 @@ def test_an_answerable_question_has_its_positive_and_the_hardest_negatives() -> 
     pairs = pairs_for(ANSWERABLE, "Fire", SENTENCES, negatives=3, rng=random.Random(1))
     assert [p.label for p in pairs] == [1, 0, 0, 0]
     assert pairs_for(ANSWERABLE, "Fire", SENTENCES, negatives=None, rng=random.Random(1))[0].label
+
+
+def test_other_articles_negatives_take_the_random_ones_places() -> None:
+    other = [("Storm", "A storm cut power to 900 homes in Dunmore.")]
+    pairs = pairs_for(ANSWERABLE, "Fire", SENTENCES, negatives=3, rng=random.Random(1), cross=other)
+    assert [p.label for p in pairs] == [1, 0, 0, 0]  # still three negatives
+    assert (pairs[-1].title, pairs[-1].sentence) == other[0]
+    alone = pairs_for(ANSWERABLE, "Fire", SENTENCES, negatives=3, rng=random.Random(1))
+    assert pairs[1] == alone[1]  # the hardest of its own article stays
+
+
+def test_cross_article_negatives_are_like_the_question_but_never_its_answer() -> None:
+    """The real embedding model: the sentences of the questions' other articles most like the
+    question, but not one of its own article's, nor one that retells its answering sentence."""
+    from assistant.retrieval.embeddings import SentenceEmbeddings
+
+    retold = "Fire destroyed 150 houses in Calder Bay on Monday night."
+    insurers = "Insurers expect claims from homeowners in Calder Bay to pass ten million dollars."
+    articles = {
+        "a": ("Fire", " ".join(SENTENCES)),
+        "b": ("Calder Bay counts the cost", f"{retold} {insurers} The harbour festival was off."),
+        "c": ("Football", "The club signed a new striker on Friday. Ticket prices will rise."),
+    }
+    elsewhere = [LabelledQuestion(f"q{n}", "who won", n, False) for n in ("b", "c", "d")]
+    questions = [ANSWERABLE, TWIN, *elsewhere]  # "d" is no article: not in the pool
+    embedder = SentenceEmbeddings()
+    found = cross_article_negatives(
+        questions,
+        articles,
+        lambda texts: np.asarray(embedder.embed_documents(texts)),
+        per_question=2,
+    )
+    taken = [sentence for _, sentence in found[ANSWERABLE.id]]
+    assert len(taken) == 2 and insurers in taken, taken
+    assert retold not in taken and not set(taken) & set(SENTENCES)
+    assert retold in [sentence for _, sentence in found[TWIN.id]]  # nothing answers a twin
 
 
 def test_one_training_step_changes_the_scores_and_round_trips_through_the_file(
