@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from ...errors import SourceError
 from ...text.sentences import sentence_spans
@@ -155,6 +156,7 @@ def cross_article_negatives(
     *,
     per_question: int = 2,
     same_fact: float = 0.8,
+    progress: bool = False,
 ) -> dict[str, list[tuple[str, str]]]:
     """Per question, the ``per_question`` sentences of the *other* articles of ``questions``
     most like it (cosine of ``embed``'s unit vectors): in the chat, the retrieved passages of
@@ -172,26 +174,39 @@ def cross_article_negatives(
         pool += [(article, title, s) for s in sentences if len(s.split()) >= 4]
     if not pool:
         return {}
-    vectors = np.asarray(embed([s for _, _, s in pool]), dtype=np.float32)
     asked = [q for q in questions if q.article in own]
-    queries = np.asarray(embed([q.question for q in asked]), dtype=np.float32)
-    answers = {
-        q.id: np.asarray(embed(list(q.sentences)), dtype=np.float32) for q in asked if q.sentences
-    }
+    texts = [s for _, _, s in pool] + [q.question for q in asked]
+    texts += [s for q in asked for s in q.sentences]
+    bar = tqdm(
+        total=len(texts) + len(asked), desc="other articles' negatives", disable=not progress
+    )
+    parts = []
+    for at in range(0, len(texts), 512):
+        parts.append(np.asarray(embed(texts[at : at + 512]), dtype=np.float32))
+        bar.update(len(parts[-1]))
+    every = np.concatenate(parts)
+    vectors, queries = every[: len(pool)], every[len(pool) : len(pool) + len(asked)]
+    answers: dict[str, np.ndarray] = {}
+    at = len(pool) + len(asked)
+    for question in asked:
+        answers[question.id] = every[at : at + len(question.sentences)]
+        at += len(question.sentences)
     found: dict[str, list[tuple[str, str]]] = {}
     for question, query in zip(asked, queries, strict=True):
+        bar.update(1)
         taken: list[tuple[str, str]] = []
-        right = answers.get(question.id)
+        right = answers[question.id]
         for index in np.argsort(-(vectors @ query)):
             article, title, sentence = pool[index]
             if article == question.article or " ".join(sentence.split()) in own[question.article]:
                 continue
-            if right is not None and float((right @ vectors[index]).max()) >= same_fact:
+            if len(right) and float((right @ vectors[index]).max()) >= same_fact:
                 continue
             taken.append((title, sentence))
             if len(taken) == per_question:
                 break
         found[question.id] = taken
+    bar.close()
     return found
 
 

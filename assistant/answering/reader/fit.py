@@ -78,6 +78,7 @@ def fit_reader(
             articles,
             lambda texts: np.asarray(embedder.embed_documents(texts)),
             per_question=cross,
+            progress=progress,
         )
     pairs, skipped = training_pairs(
         train_on, articles, negatives=negatives, seed=seed, cross=others
