@@ -3,6 +3,7 @@ or another one the retriever brought (dev only; never give it a test split)::
 
     .venv/bin/python bench/wrong_citations.py
     NEWSDESK_READER_WEIGHTS=build/reader/mine.safetensors .venv/bin/python bench/wrong_citations.py
+    .venv/bin/python bench/wrong_citations.py --show build/reader/wrong.jsonl   # to read them
 
 For each answerable question answered, each citation is *right* (its quote holds a key fact or
 is part of an evidence span), *wrong, same article* (the quote is from an article that holds the
@@ -32,8 +33,9 @@ def flat(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def kinds(report, chunks: list[tuple[str, str]]) -> Counter:
-    """Count the citations of ``report`` by where they come from (see the module's doc)."""
+def kinds(report, chunks: list[tuple[str, str]], show: list[dict] | None = None) -> Counter:
+    """Count the citations of ``report`` by where they come from (see the module's doc);
+    ``show`` collects the wrong ones from another article."""
     counted: Counter = Counter()
     for result in report.results:
         case, answer = result.case, result.answer
@@ -59,13 +61,24 @@ def kinds(report, chunks: list[tuple[str, str]]) -> Counter:
                 counted["wrong, same article"] += 1
             else:
                 counted["wrong, other article"] += 1
+                if show is not None:
+                    show.append(
+                        {
+                            "question": case.question,
+                            "evidence": case.evidence[:1],
+                            "cited": citation.quote,
+                            "title": citation.title,
+                        }
+                    )
     return counted
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--reader", type=int, default=1, help="0: the feature scorer")
+    parser.add_argument("--show", type=Path, help="write the wrong ones from another article here")
     args = parser.parse_args()
+    shown: list[dict] = []
     stores: dict[str, list[str]] = {}
     for _, store, spec in SETS["dev"]:
         stores.setdefault(store, []).append(spec)
@@ -76,7 +89,10 @@ def main() -> int:
         chunks = [(text, meta.get("article_id")) for text, meta in pairs]
         gold = [case for spec in specs for case in cases(spec)]
         report = evaluate(Assistant.from_settings(settings).ask, gold, k=settings.k)
-        print(json.dumps({"store": store, "questions": len(gold), **kinds(report, chunks)}))
+        counted = kinds(report, chunks, shown)
+        print(json.dumps({"store": store, "questions": len(gold), **counted}))
+    if args.show:
+        args.show.write_text("\n".join(json.dumps(row) for row in shown) + "\n")
     return 0
 
 
