@@ -6,7 +6,7 @@ or another one the retriever brought (dev only; never give it a test split)::
     .venv/bin/python bench/wrong_citations.py --show build/reader/wrong.jsonl   # to read them
 
 For each answerable question answered, each citation is *right* (its quote holds a key fact or
-is part of an evidence span), *wrong, same article* (the quote is from an article that holds the
+an evidence span, as ``metrics.citation_hits`` counts, or lies inside an evidence span), *wrong, same article* (the quote is from an article that holds the
 evidence: near-duplicate articles count as the same) or *wrong, other article*. For each
 unanswerable question answered, whether it cites the top retrieved passage's article. The
 reader is trained on its own article's sentences; the second kind is what it never met there.
