@@ -149,6 +149,8 @@ def main() -> int:
         "setting (default: NEWSDESK_READER_WEIGHTS, else the shipped one)",
     )
     args = parser.parse_args()
+    if args.write and args.split != "dev":
+        parser.error("--write chooses on dev only")
     if args.write and len(args.readers) > 1:
         parser.error("--write chooses for one reader: give at most one --readers file")
     readers: list[Path | None] = list(args.readers) or [None]
@@ -184,8 +186,6 @@ def main() -> int:
                 print(json.dumps(rows[-1]), flush=True)
     (EVAL / f"answerers-{args.split}.json").write_text(json.dumps(rows, indent=1))
     if args.write:
-        if args.split != "dev":
-            parser.error("--write chooses on dev only")
         from assistant.answering.reader.model import WEIGHTS
 
         write_best(rows, settings_of, readers[0] or Settings().reader_weights or WEIGHTS)
