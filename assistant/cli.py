@@ -118,6 +118,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="negatives per question from other articles, in place of random ones of its own "
         "(default: 0)",
     )
+    training.add_argument(
+        "--negatives", type=int, help="negative sentences per training question (default: 6)"
+    )
+    training.add_argument(
+        "--frozen",
+        type=int,
+        help="MiniLM layers kept as they are, of 6; the others are trained (default: 4)",
+    )
     training.set_defaults(run=run_train)
     return parser
 
@@ -295,6 +303,8 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
         "epochs": args.epochs,
         "seed": args.seed,
         "cross": args.cross,
+        "negatives": args.negatives,
+        "frozen": args.frozen,
     }  # unset: the shipped recipe's
     report = fit_reader(
         questions, articles, out=out, **{k: v for k, v in chosen.items() if v is not None}

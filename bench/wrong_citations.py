@@ -6,8 +6,9 @@ or another one the retriever brought (dev only; never give it a test split)::
     .venv/bin/python bench/wrong_citations.py --show build/reader/wrong.jsonl   # to read them
 
 For each answerable question answered, each citation is *right* (its quote holds a key fact or
-an evidence span, as ``metrics.citation_hits`` counts, or lies inside an evidence span), *wrong, same article* (the quote is from an article that holds the
-evidence: near-duplicate articles count as the same) or *wrong, other article*. For each
+an evidence span: ``metrics.cites_gold``, as citation precision counts it), *wrong, same
+article* (the quote is from an article that holds the evidence: near-duplicate articles count
+as the same) or *wrong, other article*. For each
 unanswerable question answered, whether it cites the top retrieved passage's article. The
 reader is trained on its own article's sentences; the second kind is what it never met there.
 """
@@ -24,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.evaluation.metrics import evaluate  # noqa: E402
+from assistant.evaluation.metrics import cites_gold, evaluate  # noqa: E402
 from assistant.factory import open_store  # noqa: E402
 from bench.answerers import SETS, build, cases  # noqa: E402
 
@@ -51,11 +52,9 @@ def kinds(report, chunks: list[tuple[str, str]], show: list[dict] | None = None)
             ] += 1
             continue
         evidence = [flat(e) for e in case.evidence]
-        facts = [flat(f) for f in case.key_facts]
         homes = {article for text, article in chunks if any(e in flat(text) for e in evidence)}
         for citation in answer.citations:
-            quote = flat(citation.quote)
-            if any(f in quote for f in facts) or any(quote in e or e in quote for e in evidence):
+            if cites_gold(case, citation.quote):
                 counted["right"] += 1
             elif citation.article_id in homes:
                 counted["wrong, same article"] += 1

@@ -134,8 +134,14 @@ def evidence_recall(case: GoldCase, passages: Sequence[Passage], *, k: int) -> f
 
 def citation_hits(case: GoldCase, answer: Answer) -> int:
     """How many citations quote at least one of the case's key facts or evidence strings."""
-    needles = [s.lower() for s in (*case.key_facts, *case.evidence)]
-    return sum(any(n in c.quote.lower() for n in needles) for c in answer.citations)
+    return sum(cites_gold(case, c.quote) for c in answer.citations)
+
+
+def cites_gold(case: GoldCase, quote: str) -> bool:
+    """Whether ``quote`` holds one of the case's key facts or evidence strings (a right
+    citation, as citation precision counts it)."""
+    quoted = quote.lower()
+    return any(n.lower() in quoted for n in (*case.key_facts, *case.evidence))
 
 
 def score_case(case: GoldCase, answer: Answer, *, k: int, latency_ms: float) -> CaseResult:

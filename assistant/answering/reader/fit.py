@@ -27,7 +27,7 @@ from .examples import (
     fold_of,
     training_pairs,
 )
-from .model import Calibration, load_base, save, to_device
+from .model import FROZEN, Calibration, load_base, save, to_device
 from .training import (
     EPOCHS,
     LISTWISE,
@@ -54,6 +54,7 @@ def fit_reader(
     listwise: float = LISTWISE,
     seed: int = SEED,
     cross: int = 0,
+    frozen: int = FROZEN,
     limit_steps: int | None = None,
     progress: bool = True,
 ) -> dict[str, Any]:
@@ -61,8 +62,9 @@ def fit_reader(
 
     ``cross``: that many negatives per question from the other training articles (the
     sentences most like the question by the embedding model), in place of random ones of its
-    own article. ``limit_steps`` trains on that many batches only (a smoke test, not a model
-    to ship).
+    own article. ``frozen``: MiniLM's bottom layers kept as they are (the rest and the head are
+    trained; one fewer frozen layer costs about half as much again per pair). ``limit_steps``
+    trains on that many batches only (a smoke test, not a model to ship).
     """
     began = time.monotonic()
     torch.manual_seed(seed)
@@ -91,7 +93,7 @@ def fit_reader(
             "their article or answer sentence). Check the questions' article ids."
         )
     device = "cuda" if torch.cuda.is_available() else "cpu"  # an accelerator when one is lent
-    net, tokenizer = load_base()
+    net, tokenizer = load_base(frozen=frozen)
     to_device(net, device)
     data = encode_pairs(net, tokenizer, pairs, progress=progress)
     if limit_steps is not None:

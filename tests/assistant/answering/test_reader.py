@@ -123,10 +123,12 @@ def test_the_shipped_reader_prefers_the_sentence_that_states_the_number_asked() 
     assert int(np.argmax(probabilities)) == 1
 
 
+@pytest.mark.parametrize("options", [[], ["--frozen", "3", "--negatives", "2"]])
 def test_newsdesk_train_fits_and_writes_a_reader_from_questions_and_articles(
-    tmp_path: Path,
+    tmp_path: Path, options: list[str]
 ) -> None:
-    """The real command on invented articles (two held out by ``fold_of``), one epoch."""
+    """The real command on invented articles (two held out by ``fold_of``), one epoch; with
+    ``--frozen 3`` the file holds three trained layers and loads as such."""
     import json
 
     from assistant.answering.reader.examples import fold_of
@@ -164,9 +166,26 @@ def test_newsdesk_train_fits_and_writes_a_reader_from_questions_and_articles(
     questions.write_text("\n".join(json.dumps(r) for r in rows))
     out = tmp_path / "reader.safetensors"
     code = main(
-        ["train", str(questions), "--articles", str(folder), "--out", str(out), "--epochs", "1"]
+        [
+            "train",
+            str(questions),
+            "--articles",
+            str(folder),
+            "--out",
+            str(out),
+            "--epochs",
+            "1",
+            *options,
+        ]
     )
     assert code == 0
     reader = Reader.load(out)
+    frozen = 3 if options else 4
+    assert reader.net.frozen == frozen and len(reader.net.top) == 6 - frozen
+    from safetensors import safe_open
+
+    with safe_open(str(out), framework="pt") as handle:
+        meta = json.loads(handle.metadata()["newsdesk"])
+    assert meta["negatives"] == (2 if options else 6)
     assert 0.0 <= reader.calibration.threshold <= 1.0
     assert len(reader.logits("how many homes burned", [("Story", SENTENCES[0])])) == 1
