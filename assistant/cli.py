@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument("questions", nargs="*", type=Path, metavar="QUESTIONS.jsonl")
     training.add_argument("--articles", nargs="+", metavar="PATH", help="the questions' articles")
     training.add_argument("--out", type=Path, help="weights file (default: the shipped reader)")
-    training.add_argument("--epochs", type=int, help="passes over the pairs (default: 3)")
+    training.add_argument("--epochs", type=int, help="passes over the pairs (default: 2)")
     training.add_argument("--seed", type=int, help="fixes sampling and training (default: 18)")
     training.add_argument("--threads", type=int, help="CPU threads (default: torch's choice)")
     training.add_argument(
@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument(
         "--frozen",
         type=int,
-        help="MiniLM layers kept as they are, of 6; the others are trained (default: 4)",
+        help="MiniLM layers kept as they are, of 6; the others are trained (default: 3)",
     )
     training.set_defaults(run=run_train)
     return parser

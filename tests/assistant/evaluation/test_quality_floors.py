@@ -22,16 +22,16 @@ from tests.requirements import require_lee_corpus
 
 TEST_SPLIT = ROOT / "data" / "gold" / "test"
 # Regression floors a little under what the default answerer, the trained reader, scores on
-# this store (key facts / citation precision / refusals: test 0.689 / 0.712 / 0.812; fresh
-# 0.554 / 0.582 / 0.816; blind 0.767 / 0.830 / 0.812; measured on this
-# very store, look 9/7/4 in data/gold/test/README.md). Issue 18 asks for 0.85 (goal 0.9); the
+# this store (key facts / citation precision / refusals: test 0.725 / 0.691 / 0.807; fresh
+# 0.628 / 0.641 / 0.821; blind 0.767 / 0.800 / 0.787; measured on this
+# very store, look 12/10/7 in data/gold/test/README.md). Issue 18 asks for 0.85 (goal 0.9); the
 # reader does not reach it yet, so these are lower. The README's test table is the run with
 # the 365 Wikinews articles in the store too (more distractors: slightly lower figures).
-FLOORS = {"key_fact_recall": 0.66, "citation_precision": 0.68, "refusal_accuracy": 0.78}
+FLOORS = {"key_fact_recall": 0.69, "citation_precision": 0.66, "refusal_accuracy": 0.77}
 SET_SIZES = {"fresh": 196, "blind": 160}
 SET_FLOORS = {
-    "fresh": {"key_fact_recall": 0.52, "citation_precision": 0.55, "refusal_accuracy": 0.78},
-    "blind": {"key_fact_recall": 0.73, "citation_precision": 0.8, "refusal_accuracy": 0.78},
+    "fresh": {"key_fact_recall": 0.59, "citation_precision": 0.61, "refusal_accuracy": 0.79},
+    "blind": {"key_fact_recall": 0.73, "citation_precision": 0.77, "refusal_accuracy": 0.75},
 }
 
 
