@@ -14,7 +14,10 @@ with the reader; ``--thresholds`` also asks the reader at other refusal threshol
 ``--grid`` at other (threshold, margin, list margin) settings (choose them on dev only; the
 reader's candidate scores are computed once per question and reused across settings);
 ``--write`` stores the best setting on dev in the weights file measured (``NEWSDESK_READER_WEIGHTS``
-when set, else the shipped one). Writes
+when set, else the shipped one). ``--withheld`` (dev only) also asks every answerable question
+with its answering sentences taken out (``bench/withheld.py``) and reports the share refused,
+``withheld_refused``; with ``--write`` that share joins the mean the setting is chosen by, beside
+key facts, citation precision and refusals: the four figures issue 18's targets name. Writes
 build/eval/answerers-<split>.json and prints a Markdown table.
 """
 
@@ -31,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant, Settings  # noqa: E402
 from assistant.evaluation.metrics import evaluate, load_gold  # noqa: E402
+from bench.withheld import answered_withheld, withheld_cases  # noqa: E402
 
 GOLD = ROOT / "data" / "gold"
 EVAL = ROOT / "build" / "eval"
@@ -54,6 +58,7 @@ COLUMNS = (
     "citation_precision",
     "refusal_accuracy",
     "unanswerable_answered",
+    "withheld_refused",
     "n",
     "latency_ms_p50",
 )
@@ -84,6 +89,14 @@ def cases(spec: str) -> list:
     return [case for part in spec.split("+") for case in load_gold(GOLD / part)]
 
 
+def reader_label(path: Path | None, readers: list[Path | None]) -> str:
+    """``reader`` alone, else ``reader`` and the file's name (its path when two share one)."""
+    if path is None or len(readers) == 1:
+        return "reader"
+    names = [p.name for p in readers if p is not None]
+    return f"reader {path.name if names.count(path.name) == 1 else path}"
+
+
 def memoise(answerer) -> None:
     """Reuse each question's scored candidates across decision settings (they do not change)."""
     score, seen = answerer.score, {}
@@ -97,6 +110,10 @@ def memoise(answerer) -> None:
     answerer.score = cached
 
 
+OBJECTIVE = ("key_fact_recall", "citation_precision", "refusal_accuracy", "withheld_refused")
+"""The figures ``--write`` averages (the last only with ``--withheld``)."""
+
+
 def write_best(
     rows: list[dict], settings_of: dict[str, tuple[float, float, float]], target: Path
 ) -> None:
@@ -107,9 +124,7 @@ def write_best(
     means: dict[str, list[float]] = {}
     for row in rows:
         if row["answerer"].startswith("reader"):
-            means.setdefault(row["answerer"], []).extend(
-                row[m] for m in ("key_fact_recall", "citation_precision", "refusal_accuracy")
-            )
+            means.setdefault(row["answerer"], []).extend(row[m] for m in OBJECTIVE if m in row)
     best = max(means, key=lambda v: sum(means[v]) / len(means[v]))
     threshold, margin, list_margin = settings_of[best]
     set_decision(
@@ -117,7 +132,8 @@ def write_best(
         threshold=threshold,
         margin=margin,
         list_margin=list_margin,
-        decision_chosen_on="dev gold sets: bench/answerers.py --split dev --grid ... --write",
+        decision_chosen_on="dev gold sets: bench/answerers.py --split dev --grid ... --write"
+        + (" --withheld" if any("withheld_refused" in row for row in rows) else ""),
     )
     mean = sum(means[best]) / len(means[best])
     print(f"\nwrote {best} (mean {mean:.3f} over dev) into {target}")
@@ -148,7 +164,15 @@ def main() -> int:
         help="reader weights files to compare in the same run, each at its own stored "
         "setting (default: NEWSDESK_READER_WEIGHTS, else the shipped one)",
     )
+    parser.add_argument(
+        "--withheld",
+        action="store_true",
+        help="dev only: also ask each answerable question with its answering sentences taken "
+        "out; the share refused joins the mean --write chooses by",
+    )
     args = parser.parse_args()
+    if args.withheld and args.split != "dev":
+        parser.error("--withheld is a dev check (its questions are the gold set's own)")
     if args.write and args.split != "dev":
         parser.error("--write chooses on dev only")
     if args.write and len(args.readers) > 1:
@@ -162,10 +186,8 @@ def main() -> int:
         settings = Settings(store=build(store))
         gold = cases(spec)
         answerers = [("feature scorer", False, None)]
-        answerers += [
-            ("reader" if path is None or len(readers) == 1 else f"reader {path.name}", True, path)
-            for path in readers
-        ]
+        held: list | None = None
+        answerers += [(reader_label(path, readers), True, path) for path in readers]
         for label, reader, weights in answerers:
             chosen = {"reader_weights": weights} if weights else {}
             assistant = Assistant.from_settings(settings, reader=reader, **chosen)
@@ -178,11 +200,15 @@ def main() -> int:
                 for spec in args.grid:
                     t, m, lm = (float(x) for x in spec.split(","))
                     variants.append((f"{label} @ {t:g}/{m:g}/{lm:g}", (t, m, lm)))
+            if args.withheld and held is None:
+                held = withheld_cases(assistant, gold)
             for variant, decision in variants:
                 settings_of[variant] = decision
                 answerer.threshold, answerer.margin, answerer.list_margin = decision  # type: ignore[attr-defined]
                 report = evaluate(assistant.ask, gold, k=settings.k)
                 rows.append({"set": name, "answerer": variant, **report.metrics})
+                if held:
+                    rows[-1]["withheld_refused"] = 1 - answered_withheld(answerer, held) / len(held)
                 print(json.dumps(rows[-1]), flush=True)
     (EVAL / f"answerers-{args.split}.json").write_text(json.dumps(rows, indent=1))
     if args.write:
@@ -193,7 +219,9 @@ def main() -> int:
     print("|---|---|" + "---|" * len(COLUMNS))
     for row in rows:
         cells = [
-            f"{row[c]:.3f}"
+            ""
+            if c not in row
+            else f"{row[c]:.3f}"
             if c not in ("n", "unanswerable_answered", "latency_ms_p50")
             else f"{row[c]:.0f}"
             for c in COLUMNS

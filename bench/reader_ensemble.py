@@ -44,17 +44,15 @@ class Ensemble:
     def probabilities(self, question: str, candidates: Sequence[tuple[str, str]]) -> np.ndarray:
         if not candidates:
             return np.zeros(0)
-        first = self.members[0]
-        encoded = first.encode(question, candidates)
+        encoded = self.members[0].encode(question, candidates)
         bottoms: dict[int, torch.Tensor] = {}
         total = np.zeros(len(candidates))
-        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=first.precision == "bf16"):
-            for member in self.members:
-                frozen = member.net.frozen
-                if frozen not in bottoms:
-                    bottoms[frozen] = member.net.bottom(encoded)
-                logits = member.net(bottoms[frozen], encoded["attention_mask"]).float().numpy()
-                total += member.calibration.probabilities(logits)
+        for member in self.members:
+            frozen = member.net.frozen
+            if frozen not in bottoms:
+                bottoms[frozen] = member.bottom(encoded)
+            logits = member.logits_over(bottoms[frozen], encoded["attention_mask"])
+            total += member.calibration.probabilities(logits)
         return total / len(self.members)
 
 

@@ -54,20 +54,33 @@ def main() -> int:
     return 0
 
 
+def withheld_cases(assistant: Assistant, cases: list) -> list[tuple[str, list, list]]:
+    """For each answerable case: its question, the passages the chat retrieves, and those
+    passages with the sentences holding its key facts or evidence taken out."""
+    rows = []
+    for case in cases:
+        if not case.answerable:
+            continue
+        spans = [" ".join(s.lower().split()) for s in (*case.key_facts, *case.evidence)]
+        passages = assistant.retriever.retrieve(case.question)
+        held = [withhold(p, spans) for p in passages]
+        rows.append((case.question, passages, [p for p in held if p.text]))
+    return rows
+
+
+def answered_withheld(answerer, rows: list[tuple[str, list, list]]) -> int:
+    """How many of ``withheld_cases``' questions ``answerer`` answers without their answer."""
+    return sum(not answerer.answer(question, held).refused for question, _, held in rows)
+
+
 def ask_withheld(assistant: Assistant, gold: list[Path]) -> None:
     """Print, per gold set, how many answerable questions are answered without their answer."""
     answerer = assistant.answerer
     for path in gold:
-        asked = answered = control = 0
-        for case in load_gold(path):
-            if not case.answerable:
-                continue
-            spans = [" ".join(s.lower().split()) for s in (*case.key_facts, *case.evidence)]
-            passages = assistant.retriever.retrieve(case.question)
-            control += not answerer.answer(case.question, passages).refused
-            held = [withhold(p, spans) for p in passages]
-            answered += not answerer.answer(case.question, [p for p in held if p.text]).refused
-            asked += 1
+        rows = withheld_cases(assistant, load_gold(path))
+        asked = len(rows)
+        control = sum(not answerer.answer(q, passages).refused for q, passages, _ in rows)
+        answered = answered_withheld(answerer, rows)
         print(
             f"  {path.name}: {asked} answerable questions; answered with their passages "
             f"{control}, answered with the answering sentences withheld {answered} "

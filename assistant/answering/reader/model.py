@@ -225,10 +225,20 @@ class Reader:
         if not candidates:
             return np.zeros(0)
         encoded = self.encode(question, candidates)
+        return self.logits_over(self.bottom(encoded), encoded["attention_mask"])
+
+    @torch.inference_mode()
+    def bottom(self, encoded: dict[str, Any]) -> torch.Tensor:
+        """MiniLM's frozen layers' output for ``encode``'s batch (readers with as many frozen
+        layers can share it)."""
         with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
-            hidden = self.net.bottom(encoded)
-            out = self.net(hidden, encoded["attention_mask"])
-        return out.float().numpy()
+            return self.net.bottom(encoded)
+
+    @torch.inference_mode()
+    def logits_over(self, hidden: torch.Tensor, attention: torch.Tensor) -> np.ndarray:
+        """The logits of the trained layers and head over ``bottom``'s output."""
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=self.precision == "bf16"):
+            return self.net(hidden, attention).float().numpy()
 
     def probabilities(self, question: str, candidates: Sequence[tuple[str, str]]) -> np.ndarray:
         return self.calibration.probabilities(self.logits(question, candidates))

@@ -1,4 +1,5 @@
-"""bench/withheld.py: the answering sentence is taken out, its neighbours stay."""
+"""bench/withheld.py (the answering sentence is taken out, its neighbours stay) and how
+bench/answerers.py chooses and labels readers with it."""
 
 from __future__ import annotations
 
@@ -19,3 +20,103 @@ def test_only_the_sentences_holding_the_answer_are_taken_out() -> None:
     )
     assert held.chunk_id == "c"  # the rest of the passage is as it was
     assert withhold(passage, ["no such words"]).text == text  # nothing holds it: all kept
+
+
+class _Retriever:
+    def __init__(self, passages: list[Passage]) -> None:
+        self.passages = passages
+
+    def retrieve(self, question: str) -> list[Passage]:
+        return self.passages
+
+
+class _Assistant:
+    def __init__(self, passages: list[Passage]) -> None:
+        self.retriever = _Retriever(passages)
+
+
+class _Answerer:
+    """Answers when a passage still says how many walked off (a stand-in for a reader that
+    reads: the plumbing is what is tested here)."""
+
+    def answer(self, question: str, passages: list[Passage]):
+        from types import SimpleNamespace
+
+        return SimpleNamespace(refused=not any("400" in p.text for p in passages))
+
+
+def test_withheld_cases_take_out_the_answer_and_count_what_is_still_answered() -> None:
+    from assistant.evaluation.metrics import GoldCase
+    from bench.withheld import answered_withheld, withheld_cases
+
+    strike = Passage(
+        chunk_id="c",
+        article_id="a",
+        text="The union said 400 crew members walked off. Commuters queued for buses.",
+        score=1.0,
+    )
+    only = Passage(chunk_id="d", article_id="b", text="400 crew members.", score=0.5)
+    cases = [
+        GoldCase("1", "how many walked off", True, ("400 crew members",)),
+        GoldCase("2", "who queued", True, ("commuters queued",)),
+        GoldCase("3", "what did the mayor say", False),
+    ]
+    rows = withheld_cases(_Assistant([strike, only]), cases)  # type: ignore[arg-type]
+    assert [question for question, _, _ in rows] == ["how many walked off", "who queued"]
+    _, passages, held = rows[0]
+    assert passages == [strike, only]
+    assert [p.text for p in held] == ["Commuters queued for buses."]  # the emptied one dropped
+    # without its answer the first is refused; the second still has "400" beside it: answered
+    assert answered_withheld(_Answerer(), rows) == 1
+
+
+def test_the_dev_choice_counts_withheld_refusals_only_when_measured(tmp_path) -> None:
+    """``bench/answerers.py --write`` picks the setting with the best mean; with ``--withheld``
+    the share of withheld questions refused is one of the figures averaged."""
+    import json
+    import shutil
+
+    from safetensors import safe_open
+
+    from assistant.answering.reader.model import WEIGHTS
+    from bench.answerers import write_best
+
+    def row(answerer: str, figures: float, withheld: float | None) -> dict:
+        measured = dict.fromkeys(
+            ("key_fact_recall", "citation_precision", "refusal_accuracy"), figures
+        )
+        return {"answerer": answerer, **measured} | (
+            {} if withheld is None else {"withheld_refused": withheld}
+        )
+
+    settings = {"reader @ 0.005": (0.005, 0.01, 0.05), "reader @ 0.1": (0.1, 0.02, 0.1)}
+
+    def chosen(rows: list[dict]) -> dict:
+        target = tmp_path / "reader.safetensors"
+        shutil.copy(WEIGHTS, target)
+        write_best(rows, settings, target)
+        with safe_open(str(target), framework="pt") as handle:
+            return json.loads(handle.metadata()["newsdesk"])
+
+    eager = chosen([row("reader @ 0.005", 0.85, None), row("reader @ 0.1", 0.82, None)])
+    assert eager["calibration"]["threshold"] == 0.005
+    assert not eager["decision_chosen_on"].endswith("--withheld")
+    # answering less costs 0.03 on each figure and refuses 0.3 more withheld questions
+    strict = chosen([row("reader @ 0.005", 0.85, 0.3), row("reader @ 0.1", 0.82, 0.6)])
+    assert strict["calibration"]["threshold"] == 0.1
+    assert strict["calibration"]["margin"] == 0.02
+    assert strict["decision_chosen_on"].endswith("--withheld")
+
+
+def test_readers_compared_in_one_run_get_labels_that_tell_them_apart() -> None:
+    from pathlib import Path
+
+    from bench.answerers import reader_label
+
+    one = Path("assistant/answering/reader/reader.safetensors")
+    other = Path("build/reader/reader.safetensors")
+    mine = Path("build/reader/mine.safetensors")
+    assert reader_label(one, [one]) == "reader"
+    assert reader_label(mine, [one, mine]) == "reader mine.safetensors"
+    assert reader_label(one, [one, other, mine]) == f"reader {one}"
+    assert reader_label(other, [one, other, mine]) == f"reader {other}"
