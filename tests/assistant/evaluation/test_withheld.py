@@ -3,6 +3,9 @@ bench/answerers.py chooses and labels readers with it."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 from assistant.models import Passage
 from bench.withheld import withhold
 
@@ -109,8 +112,6 @@ def test_the_dev_choice_counts_withheld_refusals_only_when_measured(tmp_path) ->
 
 
 def test_readers_compared_in_one_run_get_labels_that_tell_them_apart() -> None:
-    from pathlib import Path
-
     from bench.answerers import reader_label
 
     one = Path("assistant/answering/reader/reader.safetensors")
@@ -120,3 +121,28 @@ def test_readers_compared_in_one_run_get_labels_that_tell_them_apart() -> None:
     assert reader_label(mine, [one, mine]) == "reader mine.safetensors"
     assert reader_label(one, [one, other, mine]) == f"reader {one}"
     assert reader_label(other, [one, other, mine]) == f"reader {other}"
+
+
+def test_the_fold_0_dev_set_is_the_training_questions_no_weights_learn_from() -> None:
+    """``bench/answerers.py``'s fold-0 dev set: training questions on fold-0 articles only (which
+    calibrate the reader, never train it), none on an article held out for the test sets."""
+    from assistant.answering.reader.examples import fold_of
+    from bench.answerers import fold0_cases
+
+    rows = {
+        row["id"]: row
+        for row in map(json.loads, Path("data/train/questions.jsonl").read_text().splitlines())
+    }
+    cases = fold0_cases()
+    judge = Path("data/gold/test/wikinews.jsonl").read_text().splitlines()
+    held = {json.loads(line)["article"] for line in judge if line.strip()}
+    assert 2500 < len(cases) < len(rows) / 3  # about a fifth of the questions
+    assert all(fold_of(rows[case.id]["article"]) == 0 for case in cases)
+    assert len(held) == 60
+    assert not {rows[case.id]["article"] for case in cases} & held
+    answerable = [case for case in cases if case.answerable]
+    assert 0.5 < len(answerable) / len(cases) < 0.7
+    for case in answerable:  # the answer spans are key facts, stated by the evidence
+        assert case.key_facts and case.evidence
+        assert any(fact in sentence for fact in case.key_facts for sentence in case.evidence)
+    assert all(not case.key_facts for case in cases if not case.answerable)
