@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         type=int,
         help="MiniLM layers kept as they are, of 6; the others are trained (default: 3)",
     )
+    training.add_argument(
+        "--withheld-loss",
+        type=float,
+        help="weight of the loss term that puts the null score above an answerable question's "
+        "wrong sentences, as if its answer were withheld (default: 0, off)",
+    )
     training.set_defaults(run=run_train)
     return parser
 
@@ -305,6 +311,7 @@ def run_train(args: argparse.Namespace, settings: Settings) -> int:
         "cross": args.cross,
         "negatives": args.negatives,
         "frozen": args.frozen,
+        "withheld": args.withheld_loss,
     }  # unset: the shipped recipe's
     report = fit_reader(
         questions, articles, out=out, **{k: v for k, v in chosen.items() if v is not None}

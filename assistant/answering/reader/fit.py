@@ -33,6 +33,7 @@ from .training import (
     LISTWISE,
     LR,
     SEED,
+    WITHHELD,
     best_threshold,
     calibrate,
     encode_pairs,
@@ -52,6 +53,7 @@ def fit_reader(
     lr: float = LR,
     negatives: int = 6,
     listwise: float = LISTWISE,
+    withheld: float = WITHHELD,
     seed: int = SEED,
     cross: int = 0,
     frozen: int = FROZEN,
@@ -62,8 +64,10 @@ def fit_reader(
 
     ``cross``: that many negatives per question from the other training articles (the
     sentences most like the question by the embedding model), in place of random ones of its
-    own article. ``frozen``: MiniLM's bottom layers kept as they are (the rest and the head are
-    trained; one fewer frozen layer costs about half as much again per pair). ``limit_steps``
+    own article. ``withheld``: the weight of the listwise loss's withheld-answer term
+    (``training._listwise``). ``frozen``: MiniLM's bottom layers kept as they are (the rest
+    and the head are trained; one fewer frozen layer costs about half as much again per
+    pair). ``limit_steps``
     trains on that many batches only (a smoke test, not a model to ship).
     """
     began = time.monotonic()
@@ -98,7 +102,16 @@ def fit_reader(
     data = encode_pairs(net, tokenizer, pairs, progress=progress)
     if limit_steps is not None:
         data = data.subset(range(min(len(data.labels), limit_steps * 32)))
-    losses = train(net, data, epochs=epochs, lr=lr, listwise=listwise, seed=seed, progress=progress)
+    losses = train(
+        net,
+        data,
+        epochs=epochs,
+        lr=lr,
+        listwise=listwise,
+        withheld=withheld,
+        seed=seed,
+        progress=progress,
+    )
     held = encode_pairs(net, tokenizer, checks, progress=progress)
     logits = predict(net, held)
     to_device(net, "cpu")
@@ -117,6 +130,7 @@ def fit_reader(
         "negatives": negatives,
         "cross_negatives": cross,
         "listwise": listwise,
+        "withheld_loss": withheld,
         "seed": seed,
         "device": device,
         "losses": losses,

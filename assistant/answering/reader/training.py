@@ -28,6 +28,9 @@ from .examples import Pair
 from .model import MAX_TOKENS, Calibration, ReaderNet, pair_text
 
 EPOCHS, LR, LISTWISE, SEED = 2, 1e-4, 1.0, 18
+WITHHELD = 0.0
+"""Weight of the withheld-answer term of the listwise loss (``_listwise``); 0: off, the shipped
+recipe's."""
 """The shipped recipe (chosen by cross-validation on the training folds): ``train``'s defaults,
 and ``newsdesk train``'s and ``bench/reader_curve.py``'s."""
 
@@ -89,10 +92,22 @@ def encode_pairs(
 
 
 def _listwise(
-    logits: torch.Tensor, labels: torch.Tensor, ids: list[int], data: Encoded, null: torch.Tensor
+    logits: torch.Tensor,
+    labels: torch.Tensor,
+    ids: list[int],
+    data: Encoded,
+    null: torch.Tensor,
+    *,
+    withheld: float = 0.0,
 ) -> torch.Tensor:
     """Mean over the batch's questions of -log P(a right sentence, or none when unanswered)
-    under a softmax over the question's pairs and the null score."""
+    under a softmax over the question's pairs and the null score.
+
+    ``withheld`` adds, with that weight, for each answerable question: -log P(none) over its
+    wrong sentences and the null score, the question asked again with its answering sentences
+    taken out (``bench/withheld.py``'s check, built from the labels): the null score must
+    rise above the wrong sentences of answerable questions too, not only of near misses.
+    """
     names: dict[str, int] = {}
     device = logits.device
     group = torch.tensor(
@@ -106,7 +121,11 @@ def _listwise(
     found = zeros.index_add(0, group, torch.where(right, weights, 0.0))
     answered = zeros.index_add(0, group, right.float()) > 0
     wanted = torch.where(answered, found, none.expand(len(names)))
-    return (torch.log(total) - torch.log(wanted)).mean()
+    loss = (torch.log(total) - torch.log(wanted)).mean()
+    if withheld and bool(answered.any()):
+        rest = none.expand(len(names)).index_add(0, group, torch.where(right, 0.0, weights))
+        loss = loss + withheld * (torch.log(rest) - torch.log(none))[answered].mean()
+    return loss
 
 
 def _batches(indices: list[int], size: int, *, whole: list[str] | None = None) -> list[list[int]]:
@@ -149,6 +168,7 @@ def train(
     batch: int = 32,
     positive_weight: float = 2.0,
     listwise: float = LISTWISE,
+    withheld: float = WITHHELD,
     seed: int = SEED,
     progress: bool = True,
 ) -> list[float]:
@@ -156,7 +176,8 @@ def train(
 
     The loss is binary cross-entropy per pair, plus ``listwise`` times a softmax over each
     question's pairs and a learned "none of them" score (the SQuAD 2.0 shape: the right
-    sentence above its article's others, or none above the null when it is not answered).
+    sentence above its article's others, or none above the null when it is not answered;
+    ``withheld``: also the null above an answerable question's wrong sentences).
     Batches hold whole questions of similar length (fixed seed); AdamW with a linear warm-up
     over the first tenth and a linear decay.
     """
@@ -190,7 +211,9 @@ def train(
             logits = net(hidden.to(device), attention.to(device))
             loss = loss_fn(logits, labels[ids])
             if listwise:
-                loss = loss + listwise * _listwise(logits, labels[ids], ids, data, net.null)
+                loss = loss + listwise * _listwise(
+                    logits, labels[ids], ids, data, net.null, withheld=withheld
+                )
             optimiser.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(parameters, 1.0)

@@ -123,12 +123,15 @@ def test_the_shipped_reader_prefers_the_sentence_that_states_the_number_asked() 
     assert int(np.argmax(probabilities)) == 1
 
 
-@pytest.mark.parametrize("options", [[], ["--frozen", "4", "--negatives", "2"]])
+@pytest.mark.parametrize(
+    "options", [[], ["--frozen", "4", "--negatives", "2", "--withheld-loss", "0.5"]]
+)
 def test_newsdesk_train_fits_and_writes_a_reader_from_questions_and_articles(
     tmp_path: Path, options: list[str]
 ) -> None:
     """The real command on invented articles (two held out by ``fold_of``), one epoch; with
-    ``--frozen 4`` the file holds two trained layers (the default: three) and loads as such."""
+    ``--frozen 4`` the file holds two trained layers (the default: three) and loads as such,
+    and the other options reach the file."""
     import json
 
     from assistant.answering.reader.examples import fold_of
@@ -187,5 +190,38 @@ def test_newsdesk_train_fits_and_writes_a_reader_from_questions_and_articles(
     with safe_open(str(out), framework="pt") as handle:
         meta = json.loads(handle.metadata()["newsdesk"])
     assert meta["negatives"] == (2 if options else 6)
+    assert meta["withheld_loss"] == (0.5 if options else 0.0)
     assert 0.0 <= reader.calibration.threshold <= 1.0
     assert len(reader.logits("how many homes burned", [("Story", SENTENCES[0])])) == 1
+
+
+def test_the_withheld_term_asks_the_null_above_an_answerable_questions_wrong_sentences() -> None:
+    """``_listwise(withheld=w)``: for an answerable question, -log P(null) over its wrong
+    sentences and the null is added with weight ``w``; near misses are unchanged by it."""
+    import math
+
+    import torch
+
+    from assistant.answering.reader.training import Encoded, _listwise
+
+    data = Encoded([], np.zeros(5, dtype=np.float32), ["a", "a", "a", "b", "b"])
+    labels = torch.tensor([1.0, 0.0, 0.0, 0.0, 0.0])  # "a" answerable, "b" a near miss
+    logits = torch.tensor([3.0, 1.0, 0.5, 0.2, -1.0])
+    null = torch.tensor([0.0])
+    ids = list(range(5))
+    plain = _listwise(logits, labels, ids, data, null)
+    held = _listwise(logits, labels, ids, data, null, withheld=0.5)
+    expected = math.log(1 + math.exp(1.0) + math.exp(0.5))  # -log P(null | null, 1.0, 0.5)
+    assert float(held - plain) == pytest.approx(0.5 * expected, rel=1e-5)
+    # only the answerable question's wrong sentences count: moving the near miss's changes
+    # both losses alike, moving a wrong sentence of "a" down shrinks the added term
+    lower = torch.tensor([3.0, -2.0, 0.5, 0.2, -1.0])
+    added = _listwise(lower, labels, ids, data, null, withheld=0.5) - _listwise(
+        lower, labels, ids, data, null
+    )
+    assert float(added) < float(held - plain)
+    nearby = torch.tensor([3.0, 1.0, 0.5, 2.0, -1.0])
+    assert float(
+        _listwise(nearby, labels, ids, data, null, withheld=0.5)
+        - _listwise(nearby, labels, ids, data, null)
+    ) == pytest.approx(float(held - plain), rel=1e-5)
