@@ -160,7 +160,7 @@ def memoise_retrieval(assistant, seen: dict) -> None:
             seen[key] = retrieve(query, k=k, filters=filters)
         return seen[key]
 
-    assistant.retriever.retrieve = cached
+    object.__setattr__(assistant.retriever, "retrieve", cached)  # a pydantic model
 
 
 def memoise(answerer) -> None:
