@@ -28,11 +28,11 @@ from .examples import Pair
 from .model import MAX_TOKENS, Calibration, ReaderNet, pair_text
 
 EPOCHS, LR, LISTWISE, SEED = 2, 1e-4, 1.0, 18
+"""The shipped recipe (chosen by cross-validation on the training folds): ``train``'s defaults,
+and ``newsdesk train``'s and ``bench/reader_curve.py``'s."""
 WITHHELD = 0.0
 """Weight of the withheld-answer term of the listwise loss (``_listwise``); 0: off, the shipped
 recipe's."""
-"""The shipped recipe (chosen by cross-validation on the training folds): ``train``'s defaults,
-and ``newsdesk train``'s and ``bench/reader_curve.py``'s."""
 
 
 @dataclass
