@@ -118,20 +118,14 @@ def build_training_store(path: Path) -> None:
 def fold0_cases() -> list:
     """``data/train``'s fold-0 questions as gold cases: the answer spans are the key facts, the
     sentences stating them the evidence."""
-    from assistant.answering.reader.examples import fold_of
+    from assistant.answering.reader.examples import fold_of, load_questions
     from assistant.evaluation.metrics import GoldCase
 
-    rows = [
-        json.loads(line)
-        for line in (ROOT / "data" / "train" / "questions.jsonl").read_text().splitlines()
-        if line.strip()
-    ]
+    questions = load_questions(ROOT / "data" / "train" / "questions.jsonl")
     return [
-        GoldCase(
-            r["id"], r["question"], r["answerable"], tuple(r["answers"]), tuple(r["sentences"])
-        )
-        for r in rows
-        if fold_of(r["article"]) == 0
+        GoldCase(q.id, q.question, q.answerable, q.answers, q.sentences)
+        for q in questions
+        if fold_of(q.article) == 0
     ]
 
 

@@ -45,6 +45,8 @@ class LabelledQuestion:
     sentences: tuple[str, ...] = ()
     near: str | None = None
     form: str = ""
+    answers: tuple[str, ...] = ()
+    """The answer spans, exact substrings of ``sentences`` (what a gold case calls key facts)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ def load_questions(path: Path) -> list[LabelledQuestion]:
                     sentences=tuple(row.get("sentences") or ()),
                     near=row.get("near"),
                     form=str(row.get("form") or ""),
+                    answers=tuple(row.get("answers") or ()),
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError) as error:

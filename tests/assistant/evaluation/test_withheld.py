@@ -126,20 +126,17 @@ def test_readers_compared_in_one_run_get_labels_that_tell_them_apart() -> None:
 def test_the_fold_0_dev_set_is_the_training_questions_no_weights_learn_from() -> None:
     """``bench/answerers.py``'s fold-0 dev set: training questions on fold-0 articles only (which
     calibrate the reader, never train it), none on an article held out for the test sets."""
-    from assistant.answering.reader.examples import fold_of
+    from assistant.answering.reader.examples import fold_of, load_questions
     from bench.answerers import fold0_cases
 
-    rows = {
-        row["id"]: row
-        for row in map(json.loads, Path("data/train/questions.jsonl").read_text().splitlines())
-    }
+    articles = {q.id: q.article for q in load_questions(Path("data/train/questions.jsonl"))}
     cases = fold0_cases()
     judge = Path("data/gold/test/wikinews.jsonl").read_text().splitlines()
     held = {json.loads(line)["article"] for line in judge if line.strip()}
-    assert 2500 < len(cases) < len(rows) / 3  # about a fifth of the questions
-    assert all(fold_of(rows[case.id]["article"]) == 0 for case in cases)
+    assert 2500 < len(cases) < len(articles) / 3  # about a fifth of the questions
+    assert all(fold_of(articles[case.id]) == 0 for case in cases)
     assert len(held) == 60
-    assert not {rows[case.id]["article"] for case in cases} & held
+    assert not {articles[case.id] for case in cases} & held
     answerable = [case for case in cases if case.answerable]
     assert 0.5 < len(answerable) / len(cases) < 0.7
     for case in answerable:  # the answer spans are key facts, stated by the evidence
