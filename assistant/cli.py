@@ -124,7 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     training.add_argument(
         "--frozen",
         type=int,
-        help="MiniLM layers kept as they are, of 6; the others are trained (default: 3)",
+        help="MiniLM layers kept as they are, of 6; the others are trained (default: 2)",
     )
     training.add_argument(
         "--withheld-loss",

@@ -130,7 +130,7 @@ def test_newsdesk_train_fits_and_writes_a_reader_from_questions_and_articles(
     tmp_path: Path, options: list[str]
 ) -> None:
     """The real command on invented articles (two held out by ``fold_of``), one epoch; with
-    ``--frozen 4`` the file holds two trained layers (the default: three) and loads as such,
+    ``--frozen 4`` the file holds two trained layers (the default: four) and loads as such,
     and the other options reach the file."""
     import json
 
@@ -183,7 +183,7 @@ def test_newsdesk_train_fits_and_writes_a_reader_from_questions_and_articles(
     )
     assert code == 0
     reader = Reader.load(out)
-    frozen = 4 if options else 3
+    frozen = 4 if options else 2
     assert reader.net.frozen == frozen and len(reader.net.top) == 6 - frozen
     from safetensors import safe_open
 
