@@ -188,10 +188,10 @@ def write_best(
     weights file that was measured; ``withheld`` averages the withheld share refused in too."""
     from assistant.answering.reader.model import set_decision
 
+    figures = (*OBJECTIVE, "withheld_refused") if withheld else OBJECTIVE
     means: dict[str, list[float]] = {}
     for row in rows:
         if row["answerer"].startswith("reader"):
-            figures = (*OBJECTIVE, "withheld_refused") if withheld else OBJECTIVE
             means.setdefault(row["answerer"], []).extend(row[m] for m in figures if m in row)
     best = max(means, key=lambda v: sum(means[v]) / len(means[v]))
     threshold, margin, list_margin = settings_of[best]
