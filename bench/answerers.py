@@ -22,7 +22,9 @@ with its answering sentences taken out (``bench/withheld.py``) and reports the s
 ``withheld_refused``, beside the three figures ``--write`` chooses by (key facts, citation
 precision, refusals); ``--withheld-objective`` averages it in as well, the choice session 25
 measured (it moved the threshold up and cost the judge about two answerable questions per near
-miss it refused: the README's "A fourth trained layer" section). Writes
+miss it refused: the README's "A fourth trained layer" section). ``--choose-on 'wikinews fold 0'``
+chooses by fold 0's rows alone and reports the other sets beside (session 26 saw the equal-weight
+mean, led by 40 seed and 70 Lee questions, disagree with the judge where fold 0 agreed). Writes
 build/eval/answerers-<split>.json and prints a Markdown table.
 """
 
@@ -32,6 +34,7 @@ import argparse
 import json
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -183,15 +186,19 @@ def write_best(
     split: str = "dev",
     *,
     withheld: bool = False,
+    choose_on: Sequence[str] = (),
 ) -> None:
     """Write the reader setting with the best mean over the dev sets into ``target``, the
-    weights file that was measured; ``withheld`` averages the withheld share refused in too."""
+    weights file that was measured; ``withheld`` averages the withheld share refused in too;
+    ``choose_on`` (set-name prefixes) counts only those sets' rows, the others being reported
+    beside as a check."""
     from assistant.answering.reader.model import set_decision
 
     figures = (*OBJECTIVE, "withheld_refused") if withheld else OBJECTIVE
     means: dict[str, list[float]] = {}
     for row in rows:
-        if row["answerer"].startswith("reader"):
+        counted = not choose_on or any(row.get("set", "").startswith(p) for p in choose_on)
+        if row["answerer"].startswith("reader") and counted:
             means.setdefault(row["answerer"], []).extend(row[m] for m in figures if m in row)
     best = max(means, key=lambda v: sum(means[v]) / len(means[v]))
     threshold, margin, list_margin = settings_of[best]
@@ -201,10 +208,12 @@ def write_best(
         margin=margin,
         list_margin=list_margin,
         decision_chosen_on=f"dev gold sets: bench/answerers.py --split {split} --grid ... --write"
+        + "".join(f" --choose-on '{p}'" for p in choose_on)
         + (" --withheld --withheld-objective" if withheld else ""),
     )
     mean = sum(means[best]) / len(means[best])
-    print(f"\nwrote {best} (mean {mean:.3f} over dev) into {target}")
+    over = ", ".join(choose_on) if choose_on else "dev"
+    print(f"\nwrote {best} (mean {mean:.3f} over {over}) into {target}")
 
 
 def main() -> int:
@@ -223,6 +232,14 @@ def main() -> int:
         help="dev only: write the reader setting with the best mean of key facts, citation "
         "precision and refusals over the sets into the weights file measured "
         "(NEWSDESK_READER_WEIGHTS when set, else the shipped one)",
+    )
+    parser.add_argument(
+        "--choose-on",
+        nargs="*",
+        default=[],
+        metavar="SET",
+        help="with --write: choose by these sets only (name prefixes, e.g. 'wikinews fold 0'); "
+        "the others are reported beside as a check (default: every set measured)",
     )
     parser.add_argument(
         "--readers",
@@ -249,6 +266,12 @@ def main() -> int:
         parser.error("--withheld is a dev check (its questions are the gold set's own)")
     if args.withheld_objective and not (args.withheld and args.write):
         parser.error("--withheld-objective needs --withheld and --write")
+    if args.choose_on and not args.write:
+        parser.error("--choose-on needs --write")
+    names = [name for name, _, _ in SETS[args.split]]
+    for prefix in args.choose_on:
+        if not any(name.startswith(prefix) for name in names):
+            parser.error(f"--choose-on {prefix!r}: no set of --split {args.split} ({names})")
     if args.write and args.split == "test":
         parser.error("--write chooses on dev only")
     if args.write and len(args.readers) > 1:
@@ -293,7 +316,14 @@ def main() -> int:
         from assistant.answering.reader.model import WEIGHTS
 
         target = readers[0] or Settings().reader_weights or WEIGHTS
-        write_best(rows, settings_of, target, args.split, withheld=args.withheld_objective)
+        write_best(
+            rows,
+            settings_of,
+            target,
+            args.split,
+            withheld=args.withheld_objective,
+            choose_on=args.choose_on,
+        )
     print("\n| set | answerer | " + " | ".join(COLUMNS) + " |")
     print("|---|---|" + "---|" * len(COLUMNS))
     for row in rows:

@@ -115,6 +115,68 @@ def test_the_dev_choice_counts_withheld_refusals_only_when_asked_to(tmp_path) ->
     assert strict["decision_chosen_on"].endswith("--withheld --withheld-objective")
 
 
+def test_the_dev_choice_can_count_one_set_and_report_the_others(tmp_path) -> None:
+    """``--choose-on 'wikinews fold 0'``: the mean that chooses is fold 0's alone, however the
+    small sets vote; without it every set counts equally."""
+    import json
+    import shutil
+
+    from safetensors import safe_open
+
+    from assistant.answering.reader.model import WEIGHTS
+    from bench.answerers import write_best
+
+    def row(dev_set: str, answerer: str, figure: float) -> dict:
+        figures = ("key_fact_recall", "citation_precision", "refusal_accuracy")
+        return {"set": dev_set, "answerer": answerer, **dict.fromkeys(figures, figure)}
+
+    settings = {"reader @ 0.01": (0.01, 0.01, 0.05), "reader @ 0.05": (0.05, 0.02, 0.1)}
+    # seed prefers 0.05 by 0.10; fold 0 prefers 0.01 by 0.02
+    rows = [
+        row("seed", "reader @ 0.01", 0.85),
+        row("seed", "reader @ 0.05", 0.95),
+        row("wikinews fold 0", "reader @ 0.01", 0.74),
+        row("wikinews fold 0", "reader @ 0.05", 0.72),
+    ]
+
+    def chosen(**options) -> dict:
+        target = tmp_path / "reader.safetensors"
+        shutil.copy(WEIGHTS, target)
+        write_best(rows, settings, target, "dev+fold0", **options)
+        with safe_open(str(target), framework="pt") as handle:
+            return json.loads(handle.metadata()["newsdesk"])
+
+    assert chosen()["calibration"]["threshold"] == 0.05
+    on_fold0 = chosen(choose_on=["wikinews fold 0"])
+    assert on_fold0["calibration"]["threshold"] == 0.01
+    assert "--choose-on 'wikinews fold 0'" in on_fold0["decision_chosen_on"]
+
+
+def test_choose_on_names_a_set_of_the_split() -> None:
+    """A prefix that matches no set of the split is an error naming the sets, before any work."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[3]
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(root / "bench" / "answerers.py"),
+            "--split",
+            "dev",
+            "--write",
+            "--choose-on",
+            "wikinews fold 0",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2
+    assert "--choose-on 'wikinews fold 0': no set of --split dev" in run.stderr
+    assert "'paraphrase'" in run.stderr
+
+
 def test_readers_compared_in_one_run_get_labels_that_tell_them_apart() -> None:
     from bench.answerers import reader_label
 
