@@ -27,7 +27,7 @@ from .examples import (
     fold_of,
     training_pairs,
 )
-from .model import FROZEN, Calibration, load_base, save, to_device
+from .model import FROZEN, Calibration, load_base, round_to_stored, save, to_device
 from .training import (
     EPOCHS,
     LISTWISE,
@@ -112,6 +112,7 @@ def fit_reader(
         seed=seed,
         progress=progress,
     )
+    round_to_stored(net)  # calibrate and measure the weights the file will hold
     held = encode_pairs(net, tokenizer, checks, progress=progress)
     logits = predict(net, held)
     to_device(net, "cpu")

