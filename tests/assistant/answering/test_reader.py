@@ -116,7 +116,8 @@ def test_one_training_step_changes_the_scores_and_round_trips_through_the_file(
     loaded = reader.logits(ANSWERABLE.question, [("Fire", s) for s in SENTENCES])
     assert np.allclose(loaded, after, atol=0.05)  # int8 rows, bf16-free inference
     round_to_stored(net)  # what training calibrates on is what the file holds
-    assert np.allclose(loaded, predict(net, data), atol=1e-3)
+    rounded = predict(net, data)  # (its frozen layers' output cached in fp16: not exact)
+    assert np.abs(loaded - rounded).max() < 0.01 <= np.abs(after - rounded).max() * 10
 
 
 def test_the_file_stores_weight_matrices_as_int8_rows_so_six_trained_layers_fit() -> None:
