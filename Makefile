@@ -79,21 +79,14 @@ eval: $(DEV)
 train-scorer: $(DEV)
 	$(PY) bench/train_scorer.py --store build/train/store
 
-# Rebuild the shipped reader (assistant/answering/reader/reader.safetensors): train on phases 1-3
-# of data/train (the questions it was trained on, from git) and the Wikinews articles in
-# ../shared/news (about 64 minutes on 2 cores), then choose the threshold and margins on dev
-# (fold 0's best among the settings that keep CI's seed floors; seed, Lee and paraphrase are
-# reported beside) and write them into the file.
-READER_GRID := 0.005,0.01,0.05 0.005,0.02,0.1 0.01,0.01,0.05 0.01,0.02,0.1 0.02,0.01,0.05 \
-	0.02,0.02,0.1 0.03,0.01,0.05 0.03,0.02,0.1 0.05,0.01,0.05 0.05,0.02,0.1 0.1,0.01,0.05 \
-	0.1,0.02,0.1 0.15,0.01,0.05 0.15,0.02,0.1 0.2,0.01,0.05 0.2,0.02,0.1 0.3,0.01,0.05 0.3,0.02,0.1
-SEED_FLOORS := seed:key_fact_recall=0.93 seed:citation_precision=0.94 seed:refusal_accuracy=0.94
+# Retrain the reader (assistant/answering/reader/reader.safetensors) on data/train and the
+# Wikinews articles in ../shared/news (66 minutes on 2 cores), and its learning curve (on 1
+# thread beside other work, about 1.5 h). The threshold and margins are then chosen on the dev
+# gold sets and written into the weights file.
+READER_GRID := 0.02,0.02,0.1 0.03,0.02,0.1 0.03,0.05,0.2 0.03,0,0.1 0.04,0.02,0.1 0.05,0.02,0.1 0.05,0.05,0.2 0.08,0.1,0.3
 train-reader: $(DEV)
-	mkdir -p build/reader
-	git show c938abe:data/train/questions.jsonl > build/reader/questions-p3.jsonl
-	$(VENV)/bin/newsdesk train build/reader/questions-p3.jsonl --threads 2
-	$(PY) bench/answerers.py --split dev+fold0 --withheld --grid $(READER_GRID) \
-		--write --choose-on 'wikinews fold 0' --floor $(SEED_FLOORS)
+	$(VENV)/bin/newsdesk train --threads 2
+	$(PY) bench/answerers.py --split dev --grid $(READER_GRID) --write
 
 reader-curve: $(DEV)
 	$(PY) bench/reader_curve.py --sizes 500 1000 3000 --threads 2
