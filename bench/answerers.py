@@ -24,7 +24,9 @@ precision, refusals); ``--withheld-objective`` averages it in as well, the choic
 measured (it moved the threshold up and cost the judge about two answerable questions per near
 miss it refused: the README's "A fourth trained layer" section). ``--choose-on 'wikinews fold 0'``
 chooses by fold 0's rows alone and reports the other sets beside (session 26 saw the equal-weight
-mean, led by 40 seed and 70 Lee questions, disagree with the judge where fold 0 agreed). Writes
+mean, led by 40 seed and 70 Lee questions, disagree with the judge where fold 0 agreed);
+``--floor seed:key_fact_recall=0.93 ...`` leaves out the settings below CI's seed floors (session
+27: fold 0 alone chose a threshold that refused the specification's own question). Writes
 build/eval/answerers-<split>.json and prints a Markdown table.
 """
 
@@ -32,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -187,11 +190,14 @@ def write_best(
     *,
     withheld: bool = False,
     choose_on: Sequence[str] = (),
+    floors: Sequence[str] = (),
 ) -> None:
     """Write the reader setting with the best mean over the dev sets into ``target``, the
     weights file that was measured; ``withheld`` averages the withheld share refused in too;
     ``choose_on`` (set-name prefixes) counts only those sets' rows, the others being reported
-    beside as a check."""
+    beside as a check; ``floors`` (``SET:METRIC=VALUE``) leaves out every setting whose row on
+    that set scores below the value (CI's seed floors, say: a setting that fails them cannot
+    ship)."""
     from assistant.answering.reader.model import set_decision
 
     figures = (*OBJECTIVE, "withheld_refused") if withheld else OBJECTIVE
@@ -200,6 +206,14 @@ def write_best(
         counted = not choose_on or any(row.get("set", "").startswith(p) for p in choose_on)
         if row["answerer"].startswith("reader") and counted:
             means.setdefault(row["answerer"], []).extend(row[m] for m in figures if m in row)
+    for floor in floors:
+        prefix, rest = floor.split(":", 1)
+        metric, value = rest.split("=", 1)
+        for row in rows:
+            if row.get("set", "").startswith(prefix) and row[metric] < float(value):
+                means.pop(row["answerer"], None)
+    if not means:
+        raise SystemExit(f"no setting keeps the floors {list(floors)}: nothing written")
     best = max(means, key=lambda v: sum(means[v]) / len(means[v]))
     threshold, margin, list_margin = settings_of[best]
     set_decision(
@@ -209,6 +223,7 @@ def write_best(
         list_margin=list_margin,
         decision_chosen_on=f"dev gold sets: bench/answerers.py --split {split} --grid ... --write"
         + "".join(f" --choose-on '{p}'" for p in choose_on)
+        + "".join(f" --floor {f}" for f in floors)
         + (" --withheld --withheld-objective" if withheld else ""),
     )
     mean = sum(means[best]) / len(means[best])
@@ -242,6 +257,14 @@ def main() -> int:
         "the others are reported beside as a check (default: every set measured)",
     )
     parser.add_argument(
+        "--floor",
+        nargs="*",
+        default=[],
+        metavar="SET:METRIC=VALUE",
+        help="with --write: leave out the settings scoring below VALUE on that set, e.g. "
+        "seed:key_fact_recall=0.93",
+    )
+    parser.add_argument(
         "--readers",
         type=Path,
         nargs="*",
@@ -266,12 +289,17 @@ def main() -> int:
         parser.error("--withheld is a dev check (its questions are the gold set's own)")
     if args.withheld_objective and not (args.withheld and args.write):
         parser.error("--withheld-objective needs --withheld and --write")
-    if args.choose_on and not args.write:
-        parser.error("--choose-on needs --write")
+    if (args.choose_on or args.floor) and not args.write:
+        parser.error("--choose-on and --floor need --write")
+    for floor in args.floor:
+        if not re.fullmatch(r"[^:]+:\w+=[0-9.]+", floor):
+            parser.error(
+                f"--floor {floor!r}: write SET:METRIC=VALUE, e.g. seed:key_fact_recall=0.93"
+            )
     names = [name for name, _, _ in SETS[args.split]]
-    for prefix in args.choose_on:
+    for prefix in [*args.choose_on, *(floor.split(":")[0] for floor in args.floor)]:
         if not any(name.startswith(prefix) for name in names):
-            parser.error(f"--choose-on {prefix!r}: no set of --split {args.split} ({names})")
+            parser.error(f"{prefix!r}: no set of --split {args.split} is named so ({names})")
     if args.write and args.split == "test":
         parser.error("--write chooses on dev only")
     if args.write and len(args.readers) > 1:
@@ -323,6 +351,7 @@ def main() -> int:
             args.split,
             withheld=args.withheld_objective,
             choose_on=args.choose_on,
+            floors=args.floor,
         )
     print("\n| set | answerer | " + " | ".join(COLUMNS) + " |")
     print("|---|---|" + "---|" * len(COLUMNS))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from assistant.models import Passage
 from bench.withheld import withhold
 
@@ -150,6 +152,12 @@ def test_the_dev_choice_can_count_one_set_and_report_the_others(tmp_path) -> Non
     on_fold0 = chosen(choose_on=["wikinews fold 0"])
     assert on_fold0["calibration"]["threshold"] == 0.01
     assert "--choose-on 'wikinews fold 0'" in on_fold0["decision_chosen_on"]
+    # a floor on seed leaves out 0.01 (seed 0.85 < 0.9): fold 0's best that keeps it is 0.05
+    kept = chosen(choose_on=["wikinews fold 0"], floors=["seed:key_fact_recall=0.9"])
+    assert kept["calibration"]["threshold"] == 0.05
+    assert "--floor seed:key_fact_recall=0.9" in kept["decision_chosen_on"]
+    with pytest.raises(SystemExit, match="no setting keeps the floors"):
+        chosen(floors=["seed:key_fact_recall=0.99"])
 
 
 def test_choose_on_names_a_set_of_the_split() -> None:
@@ -173,7 +181,7 @@ def test_choose_on_names_a_set_of_the_split() -> None:
         timeout=120,
     )
     assert run.returncode == 2
-    assert "--choose-on 'wikinews fold 0': no set of --split dev" in run.stderr
+    assert "'wikinews fold 0': no set of --split dev is named so" in run.stderr
     assert "'paraphrase'" in run.stderr
 
 
