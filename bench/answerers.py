@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant, Settings  # noqa: E402
-from assistant.evaluation.metrics import evaluate, load_gold  # noqa: E402
+from assistant.evaluation.metrics import METRICS, evaluate, load_gold  # noqa: E402
 from bench.withheld import answered_withheld, withheld_cases  # noqa: E402
 
 GOLD = ROOT / "data" / "gold"
@@ -296,6 +296,9 @@ def main() -> int:
             parser.error(
                 f"--floor {floor!r}: write SET:METRIC=VALUE, e.g. seed:key_fact_recall=0.93"
             )
+        metric = floor.split(":", 1)[1].split("=")[0]
+        if metric not in (*METRICS, "withheld_refused"):
+            parser.error(f"--floor {floor!r}: no metric {metric!r}; one of {list(METRICS)}")
     names = [name for name, _, _ in SETS[args.split]]
     for prefix in [*args.choose_on, *(floor.split(":")[0] for floor in args.floor)]:
         if not any(name.startswith(prefix) for name in names):

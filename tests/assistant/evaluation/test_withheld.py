@@ -183,6 +183,22 @@ def test_choose_on_names_a_set_of_the_split() -> None:
     assert run.returncode == 2
     assert "'wikinews fold 0': no set of --split dev is named so" in run.stderr
     assert "'paraphrase'" in run.stderr
+    misspelt = subprocess.run(
+        [
+            sys.executable,
+            str(root / "bench" / "answerers.py"),
+            "--split",
+            "dev",
+            "--write",
+            "--floor",
+            "seed:key_fact_recal=0.93",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert misspelt.returncode == 2
+    assert "no metric 'key_fact_recal'" in misspelt.stderr
 
 
 def test_readers_compared_in_one_run_get_labels_that_tell_them_apart() -> None:
