@@ -166,39 +166,29 @@ def test_choose_on_names_a_set_of_the_split() -> None:
     import sys
 
     root = Path(__file__).resolve().parents[3]
-    run = subprocess.run(
-        [
-            sys.executable,
-            str(root / "bench" / "answerers.py"),
-            "--split",
-            "dev",
-            "--write",
-            "--choose-on",
-            "wikinews fold 0",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 2
-    assert "'wikinews fold 0': no set of --split dev is named so" in run.stderr
-    assert "'paraphrase'" in run.stderr
-    misspelt = subprocess.run(
-        [
-            sys.executable,
-            str(root / "bench" / "answerers.py"),
-            "--split",
-            "dev",
-            "--write",
-            "--floor",
-            "seed:key_fact_recal=0.93",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert misspelt.returncode == 2
-    assert "no metric 'key_fact_recal'" in misspelt.stderr
+
+    def refused(*options: str) -> str:
+        """``bench/answerers.py --split dev --write OPTIONS``: exit 2 before any work; stderr."""
+        run = subprocess.run(
+            [
+                sys.executable,
+                str(root / "bench/answerers.py"),
+                "--split",
+                "dev",
+                "--write",
+                *options,
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert run.returncode == 2
+        return run.stderr
+
+    stderr = refused("--choose-on", "wikinews fold 0")
+    assert "'wikinews fold 0': no set of --split dev is named so" in stderr
+    assert "'paraphrase'" in stderr
+    assert "no metric 'key_fact_recal'" in refused("--floor", "seed:key_fact_recal=0.93")
 
 
 def test_readers_compared_in_one_run_get_labels_that_tell_them_apart() -> None:
