@@ -1,7 +1,7 @@
 """The answerers side by side on the gold sets, in one run: the feature scorer and the reader.
 
     .venv/bin/python bench/answerers.py --split dev                 # seed, Lee, paraphrase
-    .venv/bin/python bench/answerers.py --split dev+fold0 --withheld   # and data/train's fold 0
+    .venv/bin/python bench/answerers.py --split dev+fold0 --withheld   # fold 0, follow-ups too
     .venv/bin/python bench/answerers.py --split dev --thresholds 0.3 0.4 0.5 0.6
     .venv/bin/python bench/answerers.py --split dev --grid 0.04,0.05,0.2 0.08,0.1,0.3
     .venv/bin/python bench/answerers.py --split test                # ONE look: record it
@@ -15,7 +15,8 @@ with the reader; ``--thresholds`` also asks the reader at other refusal threshol
 ``--grid`` at other (threshold, margin, list margin) settings (choose them on dev only; the
 reader's candidate scores are computed once per question and reused across settings).
 The dev split is seed, Lee and paraphrase; ``fold0`` is the reader's held-out training fold
-(``FOLD0``, 3,283 questions, the dev set most like the judge), ``dev+fold0`` all four.
+(``FOLD0``, 3,283 questions, the dev set most like the judge), ``followups`` 120 two-turn chats
+on 40 of fold 0's articles (``data/gold/dev/followups.jsonl``), ``dev+fold0`` all five.
 ``--write`` stores the best setting on dev in the weights file measured (``NEWSDESK_READER_WEIGHTS``
 when set, else the shipped one). ``--withheld`` (dev only) also asks every answerable question
 with its answering sentences taken out (``bench/withheld.py``) and reports the share refused,
@@ -62,6 +63,7 @@ SETS = {
         ("paraphrase", "lee", "dev/paraphrase.jsonl"),
     ],
     "fold0": [("wikinews fold 0", "wikinews-train", FOLD0)],
+    "followups": [("follow-ups", "wikinews-train", "dev/followups.jsonl")],
     "test": [
         ("wikinews (judge)", "test", "test/wikinews.jsonl"),
         ("blind", "test", "test/blind.jsonl"),
@@ -82,7 +84,7 @@ COLUMNS = (
 settings here; ``bench/ask_latency.py`` times them."""
 
 
-SETS["dev+fold0"] = SETS["dev"] + SETS["fold0"]
+SETS["dev+fold0"] = SETS["dev"] + SETS["fold0"] + SETS["followups"]
 
 
 def build(store: str) -> Path:

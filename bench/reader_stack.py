@@ -39,7 +39,6 @@ def candidates(cap: int, limit: int) -> list[dict]:
     labels (a candidate is right when it is one of the sentences the annotators named)."""
     from tqdm import tqdm
 
-    from assistant.answering.conversation import own_words
     from assistant.answering.extractive import ExtractiveAnswerer, feature_rows, passage_names
     from assistant.answering.features import eligible_all, prefilter, sentences
     from assistant.answering.questions import analyse
@@ -62,7 +61,7 @@ def candidates(cap: int, limit: int) -> list[dict]:
         question = analyse(q.question, names=passage_names(passages))
         chosen = sorted(sentences(passages), key=lambda s: -prefilter(question, s))[:cap]
         rows = feature_rows(question, chosen, *answerer.similarities(question.text, chosen))
-        logits = reader.logits(own_words(question.text), [(title, c.text) for c in chosen])
+        logits = reader.logits(question.text, [(title, c.text) for c in chosen])
         out.append(
             {
                 "article": q.article,

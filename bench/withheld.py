@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant, Settings  # noqa: E402
+from assistant.answering.conversation import condense_question  # noqa: E402
 from assistant.evaluation.metrics import load_gold  # noqa: E402
 from assistant.models import Passage  # noqa: E402
 from assistant.text.sentences import sentence_spans  # noqa: E402
@@ -62,9 +63,10 @@ def withheld_cases(assistant: Assistant, cases: list) -> list[tuple[str, list, l
         if not case.answerable:
             continue
         spans = [" ".join(s.lower().split()) for s in (*case.key_facts, *case.evidence)]
-        passages = assistant.retriever.retrieve(case.question)
+        question = condense_question(case.question, case.messages())  # a follow-up's topic
+        passages = assistant.retriever.retrieve(question)
         held = [withhold(p, spans) for p in passages]
-        rows.append((case.question, passages, [p for p in held if p.text]))
+        rows.append((question, passages, [p for p in held if p.text]))
     return rows
 
 

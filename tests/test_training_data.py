@@ -11,6 +11,7 @@ from tests.conftest import ROOT
 
 TRAIN = ROOT / "data" / "train" / "questions.jsonl"
 BLIND = ROOT / "data" / "gold" / "test" / "wikinews.jsonl"
+FOLLOW_UPS = ROOT / "data" / "gold" / "dev" / "followups.jsonl"
 
 
 def _rows(path):
@@ -46,3 +47,18 @@ def test_no_training_question_sits_on_an_article_of_the_blind_test_set() -> None
     blind_articles = {r["article"] for r in _rows(BLIND)}
     assert len(blind_articles) == 60
     assert not blind_articles & {r["article"] for r in _rows(TRAIN)}
+
+
+def test_the_follow_up_dev_set_asks_after_an_earlier_question_on_fold_0_articles() -> None:
+    from assistant.answering.reader.examples import fold_of
+
+    rows = _rows(FOLLOW_UPS)
+    assert len(rows) == 120 and len({r["id"] for r in rows}) == len(rows)
+    assert sum(not r["answerable"] for r in rows) == 40
+    for row in rows:
+        assert row["history"] and all(isinstance(t, str) and t for t in row["history"])
+        assert fold_of(row["article"]) == 0, row["id"]  # calibration articles, never trained on
+        for fact in row["key_facts"]:
+            assert any(fact in sentence for sentence in row["evidence"]), row["id"]
+        assert bool(row["key_facts"]) == row["answerable"], row["id"]
+    assert not {r["article"] for r in rows} & {r["article"] for r in _rows(BLIND)}

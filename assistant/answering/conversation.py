@@ -53,17 +53,21 @@ def condense_question(question: str, history: Sequence[Message]) -> str:
 _CONDENSED = re.compile(r"^(?P<own>.*\S)\s\((?P<previous>[^()]+)\)$", re.DOTALL)
 
 
-def own_words(question: str) -> str:
-    """A follow-up's own words without the previous question ``condense_question`` added.
+def condensed_parts(question: str) -> tuple[str, str] | None:
+    """``(follow-up, previous question)`` of a question ``condense_question`` condensed, else
+    ``None`` (a question's own brackets are not a previous question)::
 
-    Retrieval needs the earlier topic; the reader reads the question as typed (the passages
-    already hold that topic, and the earlier question's other words mislead it: "who welcomed
-    it? (which groups reject the withdrawal?)" reads as a question about rejecting).
+        condensed_parts("And who welcomed it? (Which groups reject the withdrawal?)")
+        # ("And who welcomed it?", "Which groups reject the withdrawal?")
+
+    The reader reads the condensed question whole: on 120 follow-ups (data/gold/dev/
+    followups.jsonl, ``bench/followups.py``) it answered better than reading the follow-up's
+    own words, or those joined to or resolved by the previous question.
     """
     match = _CONDENSED.match(question)
     if match and _FOLLOW_UP.search(match["own"]):
-        return match["own"]
-    return question
+        return match["own"], match["previous"]
+    return None
 
 
 def user_turns(history: Sequence[Message]) -> list[str]:

@@ -24,7 +24,6 @@ from ..models import Answer, Citation, Passage
 from ..retrieval.embeddings import embed_texts, embed_tokens
 from ..text.words import words
 from .base import stream_answer
-from .conversation import own_words
 from .features import FEATURES, Sentence, eligible_all, features, key_set, prefilter, sentences
 from .matching import best_matches, content_words, maxsim, question_weights, weakest
 from .questions import Question, analyse, split_question
@@ -147,9 +146,10 @@ class ExtractiveAnswerer:
             return []
         if self.reader is None:
             probabilities = self.scorer.probabilities(np.asarray([r for _, r in kept]))
-        else:  # the reader reads each eligible candidate with the question
+        else:  # the reader reads each eligible candidate with the question; a follow-up as
+            # retrieval does, with the previous question in brackets (bench/followups.py)
             pairs = [(c.passage.title or "", c.text) for c, _ in kept]
-            probabilities = self.reader.probabilities(own_words(question.text), pairs)
+            probabilities = self.reader.probabilities(question.text, pairs)
         scored = [Scored(c, r, float(p)) for (c, r), p in zip(kept, probabilities, strict=True)]
         return sorted(scored, key=lambda s: -s.probability)
 

@@ -1,6 +1,7 @@
 """Evaluation of answers against a gold Q&A set (JSON lines): loading, metrics, the run.
 
-Each line of a gold set is ``{"id", "question", "answerable", "key_facts", "evidence"}``::
+Each line of a gold set is ``{"id", "question", "answerable", "key_facts", "evidence"}``, and
+``"history"`` (the user's earlier questions, oldest first) for a follow-up::
 
     cases = load_gold(Path("data/gold/dev/seed.jsonl"))
     report = evaluate(Assistant.from_settings().ask, cases, k=5)
@@ -51,6 +52,12 @@ class GoldCase:
     answerable: bool
     key_facts: tuple[str, ...] = ()
     evidence: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
+    """The user's earlier questions in the chat, oldest first: ``question`` is a follow-up."""
+
+    def messages(self) -> list[dict[str, str]]:
+        """``history`` as the chat's ``{"role", "content"}`` turns."""
+        return [{"role": "user", "content": turn} for turn in self.history]
 
 
 @dataclass(frozen=True)
@@ -104,6 +111,7 @@ def _parse_case(line: str, where: str) -> GoldCase:
             answerable=bool(record["answerable"]),
             key_facts=tuple(str(f) for f in record.get("key_facts", [])),
             evidence=tuple(str(e) for e in record.get("evidence", [])),
+            history=_history(record.get("history", [])),
         )
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise SourceError(
@@ -114,6 +122,12 @@ def _parse_case(line: str, where: str) -> GoldCase:
     if case.answerable and not case.key_facts:
         raise SourceError(where, f"answerable case {case.id!r} has no key_facts. Add some.")
     return case
+
+
+def _history(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(turn, str) for turn in value):
+        raise TypeError(f"history must be a list of the earlier questions, not {value!r}")
+    return tuple(value)
 
 
 def key_fact_recall(case: GoldCase, answer: Answer) -> float:
@@ -197,7 +211,8 @@ Ask = Callable[..., Answer]
 
 
 def evaluate(ask: Ask, cases: Sequence[GoldCase], *, k: int, warm_up: bool = True) -> EvalReport:
-    """Ask every case through ``ask(question, k=k)`` (e.g. ``Assistant.ask``) and score it.
+    """Ask every case through ``ask(question, k=k)`` (e.g. ``Assistant.ask``) and score it; a
+    follow-up is asked with ``history=`` its earlier questions.
 
     ``warm_up`` asks the first question once, untimed, so loading the models is not counted.
     """
@@ -206,7 +221,7 @@ def evaluate(ask: Ask, cases: Sequence[GoldCase], *, k: int, warm_up: bool = Tru
     results = []
     for case in cases:
         began = time.perf_counter()
-        answer = ask(case.question, k=k)
+        answer = ask(case.question, k=k, **({"history": case.messages()} if case.history else {}))
         latency = (time.perf_counter() - began) * 1000
         results.append(score_case(case, answer, k=k, latency_ms=latency))
         logger.debug("%s refused=%s %.0f ms", case.id, answer.refused, latency)

@@ -86,6 +86,26 @@ def test_follow_up_in_a_chat_retrieves_for_the_earlier_topic(seed_assistant: Ass
     assert not any("deceptive declaration" in c.quote for c in answer.citations)
 
 
+def test_the_reader_reads_a_follow_up_with_the_previous_question(
+    seed_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As retrieval does: reading the follow-up alone scored lower on 120 dev follow-ups
+    (bench/followups.py)."""
+    reader = seed_assistant.answerer.reader  # type: ignore[attr-defined]
+    read: list[str] = []
+
+    def spy(question: str, pairs: list[tuple[str, str]]) -> object:
+        read.append(question)
+        return probabilities(question, pairs)
+
+    probabilities = reader.probabilities
+    monkeypatch.setattr(reader, "probabilities", spy)
+    history = [{"role": "user", "content": "Which groups reject the withdrawal?"}]
+    seed_assistant.ask("And who welcomed it?", history)
+    assert read
+    assert all("who welcomed it" in q and "Which groups reject the" in q for q in read)
+
+
 def test_warm_up_loads_the_model_and_the_keyword_index_before_any_question(
     seed_settings: Settings,
 ) -> None:

@@ -11,7 +11,7 @@ from assistant.answering.conversation import (
     Condenser,
     clean_rewrite,
     condense_question,
-    own_words,
+    condensed_parts,
 )
 
 HISTORY = [
@@ -68,11 +68,14 @@ def test_clean_rewrite_keeps_the_first_line_without_label(reply: str, clean: str
     assert clean_rewrite(reply) == clean
 
 
-def test_the_reader_reads_a_follow_up_in_its_own_words() -> None:
+def test_a_condensed_follow_up_parts_back_into_the_follow_up_and_the_previous_question() -> None:
     history = [{"role": "user", "content": "Which groups reject the withdrawal?"}]
     condensed = condense_question("And who welcomed it?", history)
     assert condensed != "And who welcomed it?"  # retrieval gets the earlier topic
-    assert own_words(condensed) == "And who welcomed it?"
-    # a question's own parenthesis stays when it is not a follow-up
-    assert own_words("What did Biden promise (on Monday)?") == "What did Biden promise (on Monday)?"
-    assert own_words("Who won (the final)") == "Who won (the final)"
+    assert condensed_parts(condensed) == (
+        "And who welcomed it?",
+        "Which groups reject the withdrawal?",
+    )
+    # a question's own brackets are not a previous question when it is not a follow-up
+    assert condensed_parts("What did Biden promise (on Monday)?") is None
+    assert condensed_parts("Who won (the final)") is None

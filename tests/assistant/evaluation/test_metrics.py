@@ -112,6 +112,7 @@ def test_percentile_interpolates() -> None:
         ("not json", "not a gold case"),
         ('{"id": "x", "question": "q"}', "not a gold case"),
         ('{"id": "x", "question": "q", "answerable": true, "key_facts": []}', "no key_facts"),
+        ('{"id": "x", "question": "q", "answerable": false, "history": "q0"}', "history must"),
     ],
 )
 def test_a_bad_gold_line_names_the_file_and_line(tmp_path: Path, line: str, problem: str) -> None:
@@ -120,6 +121,24 @@ def test_a_bad_gold_line_names_the_file_and_line(tmp_path: Path, line: str, prob
     with pytest.raises(SourceError, match=problem) as info:
         load_gold(gold)
     assert info.value.source == f"{gold}:2"
+
+
+def test_a_follow_up_case_is_asked_with_its_earlier_questions(tmp_path: Path) -> None:
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(
+        '{"id": "a", "question": "who won", "answerable": false}\n'
+        '{"id": "b", "question": "and by how much", "answerable": false, '
+        '"history": ["who ran", "who won"]}\n'
+    )
+    asked = []
+
+    def ask(question: str, *, k: int, history: list | None = None) -> Answer:
+        asked.append((question, history))
+        return _answer("Not stated.", [], refused=True)
+
+    evaluate(ask, load_gold(gold), k=3, warm_up=False)
+    turns = [{"role": "user", "content": "who ran"}, {"role": "user", "content": "who won"}]
+    assert asked == [("who won", None), ("and by how much", turns)]
 
 
 @pytest.mark.parametrize("gold", [SEED_GOLD, LEE_GOLD])
