@@ -63,7 +63,8 @@ def withheld_cases(assistant: Assistant, cases: list) -> list[tuple[str, list, l
         if not case.answerable:
             continue
         spans = [" ".join(s.lower().split()) for s in (*case.key_facts, *case.evidence)]
-        question = condense_question(case.question, case.messages())  # a follow-up's topic
+        turns = [{"role": "user", "content": turn} for turn in case.history]
+        question = condense_question(case.question, turns)  # a follow-up gets its topic
         passages = assistant.retriever.retrieve(question)
         held = [withhold(p, spans) for p in passages]
         rows.append((question, passages, [p for p in held if p.text]))

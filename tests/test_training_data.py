@@ -12,6 +12,7 @@ from tests.conftest import ROOT
 TRAIN = ROOT / "data" / "train" / "questions.jsonl"
 BLIND = ROOT / "data" / "gold" / "test" / "wikinews.jsonl"
 FOLLOW_UPS = ROOT / "data" / "gold" / "dev" / "followups.jsonl"
+TRAIN_FOLLOW_UPS = ROOT / "data" / "train" / "followups.jsonl"
 
 
 def _rows(path):
@@ -61,4 +62,23 @@ def test_the_follow_up_dev_set_asks_after_an_earlier_question_on_fold_0_articles
         for fact in row["key_facts"]:
             assert any(fact in sentence for sentence in row["evidence"]), row["id"]
         assert bool(row["key_facts"]) == row["answerable"], row["id"]
+    assert not {r["article"] for r in rows} & {r["article"] for r in _rows(BLIND)}
+
+
+def test_the_training_follow_ups_keep_the_training_promises_off_fold_0() -> None:
+    from assistant.answering.reader.examples import fold_of
+
+    rows = _rows(TRAIN_FOLLOW_UPS)
+    by_id = {r["id"]: r for r in rows}
+    assert len(rows) >= 700 and len(by_id) == len(rows)
+    assert not {r["id"] for r in rows} & {r["id"] for r in _rows(TRAIN)}
+    for row in rows:
+        assert row["history"] and fold_of(row["article"]) != 0, row["id"]
+        if row["answerable"]:
+            assert all(any(a in s for s in row["sentences"]) for a in row["answers"]), row["id"]
+        else:
+            pair = by_id[row["twin_of"]]
+            assert pair["answerable"] and pair["history"] == row["history"], row["id"]
+            assert row["near"] in pair["sentences"], row["id"]
+    assert sum(not r["answerable"] for r in rows) >= len(rows) // 3  # about a third near misses
     assert not {r["article"] for r in rows} & {r["article"] for r in _rows(BLIND)}

@@ -55,10 +55,6 @@ class GoldCase:
     history: tuple[str, ...] = ()
     """The user's earlier questions in the chat, oldest first: ``question`` is a follow-up."""
 
-    def messages(self) -> list[dict[str, str]]:
-        """``history`` as the chat's ``{"role", "content"}`` turns."""
-        return [{"role": "user", "content": turn} for turn in self.history]
-
 
 @dataclass(frozen=True)
 class CaseResult:
@@ -105,13 +101,15 @@ def load_gold(path: Path) -> list[GoldCase]:
 def _parse_case(line: str, where: str) -> GoldCase:
     try:
         record = json.loads(line)
+        if not isinstance(record.get("history", []), list):
+            raise TypeError("history must be a list of the earlier questions")
         case = GoldCase(
             id=str(record["id"]),
             question=str(record["question"]),
             answerable=bool(record["answerable"]),
             key_facts=tuple(str(f) for f in record.get("key_facts", [])),
             evidence=tuple(str(e) for e in record.get("evidence", [])),
-            history=_history(record.get("history", [])),
+            history=tuple(str(turn) for turn in record.get("history", [])),
         )
     except (json.JSONDecodeError, KeyError, TypeError) as error:
         raise SourceError(
@@ -122,12 +120,6 @@ def _parse_case(line: str, where: str) -> GoldCase:
     if case.answerable and not case.key_facts:
         raise SourceError(where, f"answerable case {case.id!r} has no key_facts. Add some.")
     return case
-
-
-def _history(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not all(isinstance(turn, str) for turn in value):
-        raise TypeError(f"history must be a list of the earlier questions, not {value!r}")
-    return tuple(value)
 
 
 def key_fact_recall(case: GoldCase, answer: Answer) -> float:
@@ -221,7 +213,8 @@ def evaluate(ask: Ask, cases: Sequence[GoldCase], *, k: int, warm_up: bool = Tru
     results = []
     for case in cases:
         began = time.perf_counter()
-        answer = ask(case.question, k=k, **({"history": case.messages()} if case.history else {}))
+        turns = [{"role": "user", "content": turn} for turn in case.history]
+        answer = ask(case.question, k=k, **({"history": turns} if turns else {}))
         latency = (time.perf_counter() - began) * 1000
         results.append(score_case(case, answer, k=k, latency_ms=latency))
         logger.debug("%s refused=%s %.0f ms", case.id, answer.refused, latency)

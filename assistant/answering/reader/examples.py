@@ -28,6 +28,7 @@ from tqdm import tqdm
 from ...errors import SourceError
 from ...text.sentences import sentence_spans
 from ...text.words import content_terms
+from ..conversation import condense_question
 
 Articles = Mapping[str, tuple[str, str]]
 """Article id -> (title, text as ingest stores it)."""
@@ -70,7 +71,9 @@ def fold_of(article: str) -> int:
 
 
 def load_questions(path: Path) -> list[LabelledQuestion]:
-    """Read a questions file (the ``data/train`` format); a bad line names file and line."""
+    """Read a questions file (the ``data/train`` format); a bad line names file and line. A
+    follow-up (a line with ``"history"``, the earlier questions) is read as the chat reads it,
+    condensed with the previous question (``conversation.condense_question``)."""
     questions = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
@@ -80,7 +83,7 @@ def load_questions(path: Path) -> list[LabelledQuestion]:
             questions.append(
                 LabelledQuestion(
                     id=str(row["id"]),
-                    question=str(row["question"]),
+                    question=_as_asked(str(row["question"]), row.get("history") or []),
                     article=str(row["article"]),
                     answerable=bool(row["answerable"]),
                     sentences=tuple(row.get("sentences") or ()),
@@ -96,6 +99,11 @@ def load_questions(path: Path) -> list[LabelledQuestion]:
                 "answerable and, when answerable, the sentences stating the answer.",
             ) from error
     return questions
+
+
+def _as_asked(question: str, history: list) -> str:
+    turns = [{"role": "user", "content": str(turn)} for turn in history]
+    return condense_question(question, turns) if turns else question
 
 
 def article_sentences(text: str) -> list[str]:

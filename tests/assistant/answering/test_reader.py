@@ -12,6 +12,7 @@ import pytest
 from assistant.answering.reader.examples import (
     LabelledQuestion,
     cross_article_negatives,
+    load_questions,
     matching,
     pairs_for,
 )
@@ -46,6 +47,21 @@ def test_the_named_sentences_are_the_positives_whitespace_aside() -> None:
     assert matching(["Fire destroyed 150  houses in Calder Bay on Monday."], SENTENCES) == {0}
     assert matching(["Police arrested two men"], SENTENCES) == {3}  # split differently
     assert matching(["Police"], SENTENCES) == set()  # a fragment is not the sentence
+
+
+def test_a_follow_up_trains_as_the_chat_asks_it_condensed_with_the_earlier_question(
+    tmp_path: Path,
+) -> None:
+    lines = tmp_path / "questions.jsonl"
+    lines.write_text(
+        '{"id": "f1", "question": "and how many were hurt", "answerable": true, "article": "a", '
+        '"answers": ["Twelve"], "sentences": ["Twelve people were taken to hospital."], '
+        '"history": ["how many homes burned in calder bay"]}\n'
+        '{"id": "f2", "question": "how many homes burned", "answerable": false, "article": "a"}\n'
+    )
+    follow_up, standalone = load_questions(lines)
+    assert follow_up.question == "and how many were hurt (how many homes burned in calder bay)"
+    assert standalone.question == "how many homes burned"
 
 
 def test_a_twin_is_paired_with_the_sentence_it_was_written_against_first() -> None:
