@@ -111,7 +111,7 @@ def _parse_case(line: str, where: str) -> GoldCase:
             evidence=tuple(str(e) for e in record.get("evidence", [])),
             history=tuple(str(turn) for turn in record.get("history", [])),
         )
-    except (json.JSONDecodeError, KeyError, TypeError) as error:
+    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as error:
         raise SourceError(
             where,
             f"not a gold case ({error!r}); each line needs id, question, answerable, "

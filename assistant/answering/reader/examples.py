@@ -101,7 +101,9 @@ def load_questions(path: Path) -> list[LabelledQuestion]:
     return questions
 
 
-def _as_asked(question: str, history: list) -> str:
+def _as_asked(question: str, history: object) -> str:
+    if not isinstance(history, list):
+        raise TypeError("history must be a list of the earlier questions")
     turns = [{"role": "user", "content": str(turn)} for turn in history]
     return condense_question(question, turns) if turns else question
 

@@ -27,6 +27,7 @@ from assistant.answering.reader.model import (
     save,
 )
 from assistant.answering.reader.training import encode_pairs, predict, train
+from assistant.errors import SourceError
 
 SENTENCES = [
     "Fire destroyed 150 houses in Calder Bay on Monday.",
@@ -62,6 +63,12 @@ def test_a_follow_up_trains_as_the_chat_asks_it_condensed_with_the_earlier_quest
     follow_up, standalone = load_questions(lines)
     assert follow_up.question == "and how many were hurt (how many homes burned in calder bay)"
     assert standalone.question == "how many homes burned"
+    lines.write_text(
+        '{"id": "f", "question": "and why", "answerable": false, "article": "a", '
+        '"history": "how many homes burned"}\n'
+    )
+    with pytest.raises(SourceError, match="history must be a list"):
+        load_questions(lines)
 
 
 def test_a_twin_is_paired_with_the_sentence_it_was_written_against_first() -> None:

@@ -113,6 +113,7 @@ def test_percentile_interpolates() -> None:
         ('{"id": "x", "question": "q"}', "not a gold case"),
         ('{"id": "x", "question": "q", "answerable": true, "key_facts": []}', "no key_facts"),
         ('{"id": "x", "question": "q", "answerable": false, "history": "q0"}', "history must"),
+        ('["a list", "not an object"]', "not a gold case"),
     ],
 )
 def test_a_bad_gold_line_names_the_file_and_line(tmp_path: Path, line: str, problem: str) -> None:
