@@ -16,7 +16,8 @@ with the reader; ``--thresholds`` also asks the reader at other refusal threshol
 reader's candidate scores are computed once per question and reused across settings).
 The dev split is seed, Lee and paraphrase; ``fold0`` is the reader's held-out training fold
 (``FOLD0``, 3,283 questions, the dev set most like the judge), ``followups`` 120 two-turn chats
-on 40 of fold 0's articles (``data/gold/dev/followups.jsonl``), ``dev+fold0`` all five.
+on 40 of fold 0's articles (``data/gold/dev/followups.jsonl``), ``dev+fold0`` all five. The
+test split's ``follow-ups (test)`` is 180 chats on the judge's 60 held-out articles.
 ``--write`` stores the best setting on dev in the weights file measured (``NEWSDESK_READER_WEIGHTS``
 when set, else the shipped one). ``--withheld`` (dev only) also asks every answerable question
 with its answering sentences taken out (``bench/withheld.py``) and reports the share refused,
@@ -69,6 +70,7 @@ SETS = {
         ("blind", "test", "test/blind.jsonl"),
         ("fresh", "test", "test/fresh.jsonl"),
         ("lee + styles", "test", "test/lee.jsonl+test/styles.jsonl"),
+        ("follow-ups (test)", "test", "test/followups.jsonl"),
     ],
 }
 COLUMNS = (

@@ -13,6 +13,7 @@ TRAIN = ROOT / "data" / "train" / "questions.jsonl"
 BLIND = ROOT / "data" / "gold" / "test" / "wikinews.jsonl"
 FOLLOW_UPS = ROOT / "data" / "gold" / "dev" / "followups.jsonl"
 TRAIN_FOLLOW_UPS = ROOT / "data" / "train" / "followups.jsonl"
+TEST_FOLLOW_UPS = ROOT / "data" / "gold" / "test" / "followups.jsonl"
 
 
 def _rows(path):
@@ -82,3 +83,15 @@ def test_the_training_follow_ups_keep_the_training_promises_off_fold_0() -> None
             assert row["near"] in pair["sentences"], row["id"]
     assert sum(not r["answerable"] for r in rows) >= len(rows) // 3  # about a third near misses
     assert not {r["article"] for r in rows} & {r["article"] for r in _rows(BLIND)}
+
+
+def test_the_follow_up_test_set_asks_after_an_earlier_question_on_the_held_out_articles() -> None:
+    rows = _rows(TEST_FOLLOW_UPS)
+    assert len(rows) == 180 and len({r["id"] for r in rows}) == len(rows)
+    assert sum(not r["answerable"] for r in rows) == 60
+    assert {r["article"] for r in rows} == {r["article"] for r in _rows(BLIND)}  # held out
+    for row in rows:
+        assert len(row["history"]) == 1 and row["history"][0], row["id"]
+        assert bool(row["key_facts"]) == bool(row["evidence"]) == row["answerable"], row["id"]
+        for fact in row["key_facts"]:
+            assert any(fact in sentence for sentence in row["evidence"]), row["id"]
