@@ -257,15 +257,15 @@ def run_ask(args: argparse.Namespace, settings: Settings) -> int:
 def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .chain import Assistant
     from .evaluation import METRICS, evaluate, load_gold, write_report
-    from .evaluation.metrics import coverage_curve
+    from .evaluation.report import coverage_curve
 
     cases = load_gold(args.gold)
     assistant = Assistant.from_settings(settings)
     report = evaluate(assistant.ask, cases, k=settings.k)
     sweep = getattr(assistant.answerer, "no_refusal", None)
     if args.out and sweep is not None:  # asked again, answering all: the coverage plot
-        with sweep():
-            answers = [assistant.ask(case.question, k=settings.k) for case in cases]
+        with sweep():  # each follow-up in its chat, as evaluate asks it
+            answers = [r.answer for r in evaluate(assistant.ask, cases, k=settings.k).results]
         report.coverage = coverage_curve(cases, answers)
     if args.out:
         for path in write_report(report, args.out):

@@ -4,6 +4,10 @@ of the follow-ups unanswerable), each reader at its stored setting.
 
     .venv/bin/python bench/followups.py
     .venv/bin/python bench/followups.py --readers build/reader/mine.safetensors
+    .venv/bin/python bench/followups.py --readings condensed --answers   # + the previous answer
+    # ONE look, recorded in data/gold/test/README.md:
+    .venv/bin/python bench/followups.py --gold data/gold/test/followups.jsonl --store test \
+        --readings condensed
 
 Retrieval always uses the condensed question (the follow-up with the previous question in
 brackets, ``conversation.condense_question``); only the text the reader reads beside each
@@ -17,6 +21,14 @@ candidate sentence changes:
   wrong: a follow-up's pronoun often stands for the previous *answer*);
 - ``max typed/joined``, ``max typed/resolved``: each candidate's larger probability of the two
   readings.
+
+Each chat is replayed as the chat runs it (``evaluate``): the first question is asked and
+answered, then the follow-up with both turns. ``--answers`` measures a rewrite that also adds
+the first 40 words of the previous answer when it was answered with a citation
+(``rewrite_with_answer``: "how old is he (who opened the scoring: Winger Christian Pulisic
+opened the scoring.)"), read by retrieval and the features; the reader reads it without them
+unless ``--reader-reads-answer``. Session 29 measured it: better on the dev follow-ups, worse on
+the test follow-ups (one look), so the product keeps the previous question alone.
 
 Standalone questions read as before in every reading. Writes build/eval/followups.json.
 """
@@ -36,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant, Settings  # noqa: E402
+from assistant.answering import conversation  # noqa: E402
 from assistant.answering.conversation import condensed_parts  # noqa: E402
 from assistant.evaluation.metrics import evaluate, load_gold  # noqa: E402
 from bench.answerers import EVAL, GOLD, build, memoise_retrieval  # noqa: E402
@@ -81,6 +94,40 @@ def _substitute(pronoun: str, antecedent: str) -> str:
     return f"{antecedent}'s" if possessive else antecedent
 
 
+_MARKERS = re.compile(r"\s*\[\d+\]")
+_NOTE = re.compile(r"\n\s*\*Note:.*", re.DOTALL)
+_ANSWER_WORDS = 40
+
+
+def rewrite_with_answer(question: str, history) -> str:
+    """``condense_question`` with the previous answer's first words after the previous question
+    (``question (previous question: answer)``), when the assistant answered with a citation."""
+    previous = conversation.user_turns(history)
+    answer = previous_answer(history)
+    if not previous or not answer or not conversation._FOLLOW_UP.search(question):
+        return plain_rewrite(question, history)
+    return f"{question} ({previous[-1].replace(': ', ' ')}: {answer})"
+
+
+def previous_answer(history) -> str | None:
+    """The assistant's reply to the last question when it cites (a refusal cites nothing),
+    without markers, Markdown escapes, a note or brackets, cut to ``_ANSWER_WORDS`` words."""
+    last = next((m for m in reversed(history) if m.get("content")), None)
+    if last is None or last.get("role") != "assistant" or not _MARKERS.search(last["content"]):
+        return None
+    text = _MARKERS.sub("", _NOTE.sub("", str(last["content"]))).replace("\\", "")
+    return " ".join(re.sub(r"[()]", " ", text).split()[:_ANSWER_WORDS]) or None
+
+
+def without_answer(text: str) -> str:
+    """A condensed follow-up without the previous answer's words (what the reader reads)."""
+    parts = condensed_parts(text)
+    if parts is None or ": " not in parts[1]:
+        return text
+    return f"{parts[0]} ({parts[1].partition(': ')[0]})"
+
+
+plain_rewrite = conversation.condense_question
 Reading = Callable[[str, str], list[str]]
 READINGS: dict[str, Reading] = {
     "typed": lambda own, previous: [own],
@@ -97,11 +144,15 @@ READINGS: dict[str, Reading] = {
 }
 
 
+READS_ANSWER = False
+
+
 def reading_reader(probabilities, reading: Reading):
     """``probabilities`` (a reader's) reading a condensed follow-up by ``reading`` (the larger
     probability per candidate when it gives several texts)."""
 
     def read(text: str, pairs):
+        text = text if READS_ANSWER else without_answer(text)
         parts = condensed_parts(text)
         if parts is None:
             return probabilities(text, pairs)
@@ -114,9 +165,18 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--readers", nargs="*", type=Path, default=[None])
     parser.add_argument("--gold", type=Path, default=GOLD / "dev" / "followups.jsonl")
+    parser.add_argument(
+        "--store", default="wikinews-train", help="'test' for data/gold/test/followups.jsonl"
+    )
     parser.add_argument("--readings", nargs="*", choices=list(READINGS), default=list(READINGS))
+    parser.add_argument("--answers", action="store_true", help="rewrite with the answer too")
+    parser.add_argument("--reader-reads-answer", action="store_true")
     args = parser.parse_args()
-    settings = Settings(store=build("wikinews-train"))
+    global READS_ANSWER
+    READS_ANSWER = args.reader_reads_answer
+    if args.answers:
+        conversation.condense_question = rewrite_with_answer
+    settings = Settings(store=build(args.store))
     gold = load_gold(args.gold)
     rows, retrieved = [], {}
     for weights in args.readers:
@@ -129,9 +189,15 @@ def main() -> int:
             reading = READINGS[name]
             reader.probabilities = reading_reader(plain, reading)
             report = evaluate(assistant.ask, gold, k=settings.k)
-            rows.append({"reader": str(weights or "shipped"), "reading": name, **report.metrics})
+            variant = " (+ answer)" if args.answers else ""
+            variant += " (reader reads the answer)" if args.reader_reads_answer else ""
+            reading_name = f"{name}{variant}"
+            rows.append(
+                {"reader": str(weights or "shipped"), "reading": reading_name, **report.metrics}
+            )
             print(json.dumps(rows[-1]), flush=True)
-    (EVAL / "followups.json").write_text(json.dumps(rows, indent=1))
+    out = EVAL / f"followups{'-answers' if args.answers else ''}.json"
+    out.write_text(json.dumps(rows, indent=1))
     keys = ("key_fact_recall", "citation_precision", "refusal_accuracy", "evidence_recall_at_k")
     print("\n| reader | reading | " + " | ".join(keys) + " | mean of 3 |")
     print("|---|---|" + "---|" * (len(keys) + 1))

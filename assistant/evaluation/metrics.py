@@ -179,7 +179,7 @@ def summarise(results: Sequence[CaseResult]) -> dict[str, float]:
         "n": len(results),
         "answerable_refused": sum(r.answer.refused for r in answerable),
         "unanswerable_answered": sum(
-            not r.answer.refused for r in results if not r.case.answerable
+            not r.case.answerable and not r.answer.refused for r in results
         ),
     }
 
@@ -204,7 +204,8 @@ Ask = Callable[..., Answer]
 
 def evaluate(ask: Ask, cases: Sequence[GoldCase], *, k: int, warm_up: bool = True) -> EvalReport:
     """Ask every case through ``ask(question, k=k)`` (e.g. ``Assistant.ask``) and score it; a
-    follow-up is asked with ``history=`` its earlier questions.
+    follow-up is asked in its chat: each earlier question asked and answered first (untimed),
+    then the follow-up with ``history=`` those turns.
 
     ``warm_up`` asks the first question once, untimed, so loading the models is not counted.
     """
@@ -212,8 +213,12 @@ def evaluate(ask: Ask, cases: Sequence[GoldCase], *, k: int, warm_up: bool = Tru
         ask(cases[0].question, k=k)
     results = []
     for case in cases:
+        turns: list[dict[str, str]] = []  # the chat so far: each earlier question and its answer
+        for earlier in case.history:
+            reply = ask(earlier, k=k, **({"history": turns} if turns else {})).answer
+            turns = [*turns, {"role": "user", "content": earlier}]  # a new list: ask may keep it
+            turns.append({"role": "assistant", "content": reply})
         began = time.perf_counter()
-        turns = [{"role": "user", "content": turn} for turn in case.history]
         answer = ask(case.question, k=k, **({"history": turns} if turns else {}))
         latency = (time.perf_counter() - began) * 1000
         results.append(score_case(case, answer, k=k, latency_ms=latency))
@@ -221,32 +226,11 @@ def evaluate(ask: Ask, cases: Sequence[GoldCase], *, k: int, warm_up: bool = Tru
     return EvalReport(results=results, k=k, metrics=summarise(results))
 
 
-def coverage_curve(
-    cases: Sequence[GoldCase], answers: Sequence[Answer], *, steps: int = 41
-) -> list[tuple[float, float, float]]:
-    """Share answered and share of the answered that are right as the refusal threshold
-    moves from 0 to 1, from answers given with no threshold (each with its ``confidence``).
-
-    Right: an answerable question whose answer holds every key fact; an unanswerable question
-    answered is wrong.
-    """
-    scored = [
-        (answer.confidence or 0.0, case.answerable and key_fact_recall(case, answer) >= 1.0)
-        for case, answer in zip(cases, answers, strict=True)
-    ]
-    curve = []
-    for step in range(steps):
-        threshold = step / (steps - 1)
-        answered = [right for confidence, right in scored if confidence >= threshold]
-        share = len(answered) / len(scored) if scored else 0.0
-        curve.append((threshold, share, sum(answered) / len(answered) if answered else 1.0))
-    return curve
-
-
 def _case_json(result: CaseResult) -> dict[str, Any]:
     return {
         "id": result.case.id,
         "question": result.case.question,
+        "history": list(result.case.history),
         "answerable": result.case.answerable,
         "refused": result.answer.refused,
         "refusal_correct": result.refusal_correct,

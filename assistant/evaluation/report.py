@@ -7,10 +7,12 @@ write_report(evaluate(assistant.ask, cases, k=5), Path("eval-out"))
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from .metrics import METRICS, QUALITY_METRICS, EvalReport
+from ..models import Answer
+from .metrics import METRICS, QUALITY_METRICS, EvalReport, GoldCase, key_fact_recall
 
 
 def write_report(report: EvalReport, out: Path) -> list[Path]:
@@ -38,12 +40,34 @@ def render_markdown(report: EvalReport) -> str:
     for r in report.results:
         quotes = "<br>".join(f"[{c.n}] {c.quote}" for c in r.answer.citations)
         lines.append(
-            f"| {r.case.id} | {_cell(r.case.question)} | {r.case.answerable} | {r.answer.refused}"
+            f"| {r.case.id} | {_cell(_asked(r.case))} | {r.case.answerable} | {r.answer.refused}"
             f" | {_fmt(r.key_fact_recall)} | {_fmt(r.evidence_recall)}"
             f" | {r.citation_hits}/{r.citations} | {r.latency_ms:.0f}"
             f" | {_cell(r.answer.answer)} | {_cell(quotes)} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def coverage_curve(
+    cases: Sequence[GoldCase], answers: Sequence[Answer], *, steps: int = 41
+) -> list[tuple[float, float, float]]:
+    """Share answered and share of the answered that are right as the refusal threshold
+    moves from 0 to 1, from answers given with no threshold (each with its ``confidence``).
+
+    Right: an answerable question whose answer holds every key fact; an unanswerable question
+    answered is wrong.
+    """
+    scored = [
+        (answer.confidence or 0.0, case.answerable and key_fact_recall(case, answer) >= 1.0)
+        for case, answer in zip(cases, answers, strict=True)
+    ]
+    curve = []
+    for step in range(steps):
+        threshold = step / (steps - 1)
+        answered = [right for confidence, right in scored if confidence >= threshold]
+        share = len(answered) / len(scored) if scored else 0.0
+        curve.append((threshold, share, sum(answered) / len(answered) if answered else 1.0))
+    return curve
 
 
 def draw_report(report: EvalReport, path: Path) -> None:
@@ -101,6 +125,11 @@ def _fmt(value: float | None) -> str:
     if value is None:
         return "-"
     return f"{value:.0f}" if float(value).is_integer() and value > 1 else f"{value:.3f}"
+
+
+def _asked(case: GoldCase) -> str:
+    """The question as asked: a follow-up after its earlier questions."""
+    return " / ".join((*case.history, case.question))
 
 
 def _cell(text: str) -> str:

@@ -86,6 +86,23 @@ def test_follow_up_in_a_chat_retrieves_for_the_earlier_topic(seed_assistant: Ass
     assert not any("deceptive declaration" in c.quote for c in answer.citations)
 
 
+def test_follow_up_after_the_answer_in_the_chat_cites_the_other_side(
+    seed_assistant: Assistant,
+) -> None:
+    """As the chat sends it, with the first answer (quoting the rejection) in the history."""
+    question = "Which groups reject the withdrawal?"
+    first = seed_assistant.ask(question)
+    assert any("deceptive declaration" in c.quote for c in first.citations)
+    history = [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": first.answer},
+    ]
+    answer = seed_assistant.ask("And who welcomed it?", history)
+    assert not answer.refused
+    assert any("national achievement" in c.quote for c in answer.citations)
+    assert not any("deceptive declaration" in c.quote for c in answer.citations)
+
+
 def test_the_reader_reads_a_follow_up_with_the_previous_question(
     seed_assistant: Assistant, monkeypatch: pytest.MonkeyPatch
 ) -> None:

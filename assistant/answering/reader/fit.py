@@ -114,7 +114,7 @@ def fit_reader(
     )
     round_to_stored(net)  # calibrate and measure the weights the file will hold
     held = encode_pairs(net, tokenizer, checks, progress=progress)
-    logits = predict(net, held)
+    logits = predict(net, held, progress=progress)
     to_device(net, "cpu")
     scale, shift = calibrate(logits, held.labels)
     answerable = {q.id: q.answerable for q in questions}

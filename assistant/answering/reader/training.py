@@ -229,15 +229,20 @@ def train(
 
 
 @torch.inference_mode()
-def predict(net: ReaderNet, data: Encoded, *, batch: int = 128) -> np.ndarray:
-    """The logit of every pair of ``data``."""
+def predict(
+    net: ReaderNet, data: Encoded, *, batch: int = 128, progress: bool = False
+) -> np.ndarray:
+    """The logit of every pair of ``data`` (``progress``: a bar over the pairs)."""
     net.eval()
     order = sorted(range(len(data.labels)), key=lambda i: data.hidden[i].shape[0])
     logits = np.zeros(len(data.labels), dtype=np.float32)
     device = device_of(net)
+    bar = tqdm(total=len(order), desc="reading held-out pairs", unit="pair", disable=not progress)
     for ids in _batches(order, batch):
         hidden, attention = _padded(data, ids)
         logits[ids] = net(hidden.to(device), attention.to(device)).float().cpu().numpy()
+        bar.update(len(ids))
+    bar.close()
     return logits
 
 

@@ -124,7 +124,7 @@ def test_a_bad_gold_line_names_the_file_and_line(tmp_path: Path, line: str, prob
     assert info.value.source == f"{gold}:2"
 
 
-def test_a_follow_up_case_is_asked_with_its_earlier_questions(tmp_path: Path) -> None:
+def test_a_follow_up_case_is_asked_in_its_chat(tmp_path: Path) -> None:
     gold = tmp_path / "gold.jsonl"
     gold.write_text(
         '{"id": "a", "question": "who won", "answerable": false}\n'
@@ -135,11 +135,23 @@ def test_a_follow_up_case_is_asked_with_its_earlier_questions(tmp_path: Path) ->
 
     def ask(question: str, *, k: int, history: list | None = None) -> Answer:
         asked.append((question, history))
-        return _answer("Not stated.", [], refused=True)
+        return _answer(f"answer to {question} [1]", [])
 
-    evaluate(ask, load_gold(gold), k=3, warm_up=False)
-    turns = [{"role": "user", "content": "who ran"}, {"role": "user", "content": "who won"}]
-    assert asked == [("who won", None), ("and by how much", turns)]
+    report = evaluate(ask, load_gold(gold), k=3, warm_up=False)
+    first = [{"role": "user", "content": "who ran"}, _reply("who ran")]
+    turns = [*first, {"role": "user", "content": "who won"}, _reply("who won")]
+    assert asked == [
+        ("who won", None),
+        ("who ran", None),  # the earlier questions asked and answered first, as in the chat
+        ("who won", first),
+        ("and by how much", turns),
+    ]
+    assert len(report.results) == 2  # the earlier questions are not scored
+    assert report.to_json()["cases"][1]["history"] == ["who ran", "who won"]
+
+
+def _reply(question: str) -> dict[str, str]:
+    return {"role": "assistant", "content": f"answer to {question} [1]"}
 
 
 @pytest.mark.parametrize("gold", [SEED_GOLD, LEE_GOLD])
