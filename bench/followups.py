@@ -141,13 +141,17 @@ READINGS: dict[str, Reading] = {
         f"{own} ({previous})",
         resolve_follow_up(own, previous),
     ],
+    "min typed/condensed": lambda own, previous: [own, f"{own} ({previous})"],
 }
+"""A reading whose name starts with ``min`` takes each candidate's smaller probability: a
+sentence must answer the follow-up read both ways (against near misses the previous question
+makes look answered)."""
 
 
 READS_ANSWER = False
 
 
-def reading_reader(probabilities, reading: Reading):
+def reading_reader(probabilities, reading: Reading, combine=np.max):
     """``probabilities`` (a reader's) reading a condensed follow-up by ``reading`` (the larger
     probability per candidate when it gives several texts)."""
 
@@ -156,7 +160,7 @@ def reading_reader(probabilities, reading: Reading):
         parts = condensed_parts(text)
         if parts is None:
             return probabilities(text, pairs)
-        return np.max([probabilities(t, pairs) for t in reading(*parts)], axis=0)
+        return combine([probabilities(t, pairs) for t in reading(*parts)], axis=0)
 
     return read
 
@@ -187,7 +191,8 @@ def main() -> int:
         plain = reader.probabilities
         for name in args.readings:
             reading = READINGS[name]
-            reader.probabilities = reading_reader(plain, reading)
+            combine = np.min if name.startswith("min") else np.max
+            reader.probabilities = reading_reader(plain, reading, combine)
             report = evaluate(assistant.ask, gold, k=settings.k)
             variant = " (+ answer)" if args.answers else ""
             variant += " (reader reads the answer)" if args.reader_reads_answer else ""

@@ -4,13 +4,17 @@ The extractive answerer keeps a candidate only when it passes ``features.eligibl
 article names the question's names and numbers, the sentence does not state the opposite of
 what is asked, and when some candidate states the side asked about, only those (the "side"
 gate). This asks the dev sets with the reader three ways, in one run: all gates, the side gate
-off, every gate off. Never give it the test split::
+off, every gate off. Give it the test split only for a recorded look::
 
     .venv/bin/python bench/reader_gates.py          # ~10 min on 2 cores
+    .venv/bin/python bench/reader_gates.py --split fold0   # the 3,283 fold-0 questions
+    # ONE look, recorded in data/gold/test/README.md:
+    .venv/bin/python bench/reader_gates.py --split test --variants 'all gates' 'side gate off'
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -22,7 +26,7 @@ from assistant import Assistant, Settings  # noqa: E402
 from assistant.answering import extractive  # noqa: E402
 from assistant.answering.features import eligible, eligible_all  # noqa: E402
 from assistant.evaluation.metrics import evaluate  # noqa: E402
-from bench.answerers import SETS, build, cases  # noqa: E402
+from bench.answerers import SETS, build, cases, memoise_retrieval  # noqa: E402
 
 VARIANTS = {
     "all gates": eligible_all,
@@ -32,13 +36,21 @@ VARIANTS = {
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=["dev", "fold0", "test"], default="dev")
+    parser.add_argument("--variants", nargs="*", choices=list(VARIANTS), default=list(VARIANTS))
+    parser.add_argument("--sets", nargs="*", help="only the sets whose name starts with these")
+    args = parser.parse_args()
     rows = []
-    for name, store, spec in SETS["dev"]:
+    chosen = [s for s in SETS[args.split] if not args.sets or s[0].startswith(tuple(args.sets))]
+    for name, store, spec in chosen:
         settings = Settings(store=build(store))
-        gold = cases(spec)
-        for variant, gate in VARIANTS.items():
+        gold, retrieved = cases(spec), {}
+        for variant in args.variants:
+            gate = VARIANTS[variant]
             extractive.eligible_all = gate  # the answerer's own module-level gate
             assistant = Assistant.from_settings(settings, reader=True)
+            memoise_retrieval(assistant, retrieved)  # the same passages for every variant
             report = evaluate(assistant.ask, gold, k=settings.k)
             keep = ("key_fact_recall", "citation_precision", "refusal_accuracy")
             rows.append({"set": name, "variant": variant} | {m: report.metrics[m] for m in keep})
