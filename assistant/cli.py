@@ -265,7 +265,8 @@ def run_eval(args: argparse.Namespace, settings: Settings) -> int:
     sweep = getattr(assistant.answerer, "no_refusal", None)
     if args.out and sweep is not None:  # asked again, answering all: the coverage plot
         with sweep():  # each follow-up in its chat, as evaluate asks it
-            answers = [r.answer for r in evaluate(assistant.ask, cases, k=settings.k).results]
+            swept = evaluate(assistant.ask, cases, k=settings.k, warm_up=False)  # warm already
+            answers = [r.answer for r in swept.results]
         report.coverage = coverage_curve(cases, answers)
     if args.out:
         for path in write_report(report, args.out):

@@ -217,6 +217,37 @@ def test_cli_eval_json_prints_exactly_the_metrics(
     assert metrics["n"] == 2
 
 
+def test_cli_eval_out_asks_a_follow_up_in_its_chat_also_for_the_coverage_plot(
+    seed_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    gold = tmp_path / "chat.jsonl"
+    gold.write_text(
+        '{"id": "f", "question": "And who welcomed it?", "answerable": true, '
+        '"key_facts": ["national achievement"], "evidence": ["national achievement"], '
+        '"history": ["Which groups reject the withdrawal?"]}\n'
+    )
+    asked: list[tuple[str, list]] = []
+    ask = Assistant.ask
+
+    def spy(self: Assistant, question: str, history: list | None = None, **kw: object) -> Answer:
+        asked.append((question, list(history or [])))
+        return ask(self, question, history, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Assistant, "ask", spy)
+    assert (
+        main(["--store", str(seed_settings.store), "eval", str(gold), "--out", str(tmp_path)]) == 0
+    )
+    follow_ups = [h for question, h in asked if question == "And who welcomed it?" and h]
+    assert len(follow_ups) == 2  # the evaluation, then the coverage sweep (not the warm-up)
+    assert all([t["role"] for t in h] == ["user", "assistant"] for h in follow_ups)
+    assert ("And who welcomed it?", []) in asked[:1]  # the untimed warm-up only
+    assert (
+        "Which groups reject the withdrawal? / And who welcomed it?"
+        in (tmp_path / "report.md").read_text()
+    )
+    assert json.loads((tmp_path / "report.json").read_text())["cases"][0]["history"]
+
+
 def test_cli_eval_of_a_missing_gold_file_says_so(
     seed_settings: Settings, capsys: pytest.CaptureFixture[str]
 ) -> None:
