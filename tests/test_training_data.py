@@ -14,6 +14,7 @@ BLIND = ROOT / "data" / "gold" / "test" / "wikinews.jsonl"
 FOLLOW_UPS = ROOT / "data" / "gold" / "dev" / "followups.jsonl"
 TRAIN_FOLLOW_UPS = ROOT / "data" / "train" / "followups.jsonl"
 TEST_FOLLOW_UPS = ROOT / "data" / "gold" / "test" / "followups.jsonl"
+SIDES = ROOT / "data" / "train" / "sides.jsonl"
 
 
 def _rows(path):
@@ -95,3 +96,22 @@ def test_the_follow_up_test_set_asks_after_an_earlier_question_on_the_held_out_a
         assert bool(row["key_facts"]) == bool(row["evidence"]) == row["answerable"], row["id"]
         for fact in row["key_facts"]:
             assert any(fact in sentence for sentence in row["evidence"]), row["id"]
+
+
+def test_the_side_pairs_ask_both_sides_of_one_topic_off_fold_0() -> None:
+    from assistant.answering.reader.examples import fold_of
+
+    rows = _rows(SIDES)
+    by_id = {r["id"]: r for r in rows}
+    assert len(rows) >= 300 and len(by_id) == len(rows)
+    assert not set(by_id) & {r["id"] for r in _rows(TRAIN)}
+    for row in rows:
+        assert fold_of(row["article"]) != 0 and row["side"], row["id"]
+        pair = by_id[row["pair"]]
+        assert pair["pair"] == row["id"] and pair["article"] == row["article"], row["id"]
+        if row["answerable"]:
+            assert all(any(a in s for s in row["sentences"]) for a in row["answers"]), row["id"]
+        else:
+            twin = by_id[row["twin_of"]]
+            assert twin["answerable"] and row["near"] in twin["sentences"], row["id"]
+    assert not {r["article"] for r in rows} & {r["article"] for r in _rows(BLIND)}
