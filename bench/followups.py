@@ -30,7 +30,8 @@ opened the scoring.)"), read by retrieval and the features; the reader reads it 
 unless ``--reader-reads-answer``. Session 29 measured it: better on the dev follow-ups, worse on
 the test follow-ups (one look), so the product keeps the previous question alone.
 
-Standalone questions read as before in every reading. Writes build/eval/followups.json.
+Standalone questions read as before in every reading. Writes build/eval/followups.json
+(``followups-answers.json`` with ``--answers``).
 """
 
 from __future__ import annotations
@@ -148,15 +149,13 @@ sentence must answer the follow-up read both ways (against near misses the previ
 makes look answered)."""
 
 
-READS_ANSWER = False
-
-
-def reading_reader(probabilities, reading: Reading, combine=np.max):
-    """``probabilities`` (a reader's) reading a condensed follow-up by ``reading`` (the larger
-    probability per candidate when it gives several texts)."""
+def reading_reader(probabilities, reading: Reading, combine=np.max, *, reads_answer=False):
+    """``probabilities`` (a reader's) reading a condensed follow-up by ``reading`` (``combine``,
+    the larger probability per candidate by default, when it gives several texts); without the
+    previous answer's words unless ``reads_answer``."""
 
     def read(text: str, pairs):
-        text = text if READS_ANSWER else without_answer(text)
+        text = text if reads_answer else without_answer(text)
         parts = condensed_parts(text)
         if parts is None:
             return probabilities(text, pairs)
@@ -176,8 +175,6 @@ def main() -> int:
     parser.add_argument("--answers", action="store_true", help="rewrite with the answer too")
     parser.add_argument("--reader-reads-answer", action="store_true")
     args = parser.parse_args()
-    global READS_ANSWER
-    READS_ANSWER = args.reader_reads_answer
     if args.answers:
         conversation.condense_question = rewrite_with_answer
     settings = Settings(store=build(args.store))
@@ -192,7 +189,9 @@ def main() -> int:
         for name in args.readings:
             reading = READINGS[name]
             combine = np.min if name.startswith("min") else np.max
-            reader.probabilities = reading_reader(plain, reading, combine)
+            reader.probabilities = reading_reader(
+                plain, reading, combine, reads_answer=args.reader_reads_answer
+            )
             report = evaluate(assistant.ask, gold, k=settings.k)
             variant = " (+ answer)" if args.answers else ""
             variant += " (reader reads the answer)" if args.reader_reads_answer else ""
