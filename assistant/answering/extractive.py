@@ -24,7 +24,16 @@ from ..models import Answer, Citation, Passage
 from ..retrieval.embeddings import embed_texts, embed_tokens
 from ..text.words import words
 from .base import stream_answer
-from .features import FEATURES, Sentence, eligible_all, features, key_set, prefilter, sentences
+from .features import (
+    FEATURES,
+    Sentence,
+    eligible,
+    eligible_all,
+    features,
+    key_set,
+    prefilter,
+    sentences,
+)
 from .matching import best_matches, content_words, maxsim, question_weights, weakest
 from .questions import Question, analyse, split_question
 from .reader.model import Reader
@@ -141,7 +150,9 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         rows = feature_rows(question, candidates, *self.similarities(question.text, candidates))
-        kept = [(c, r) for c, r, ok in zip(candidates, rows, eligible_all(rows), strict=True) if ok]
+        sided = self.reader is None or self.reader.calibration.side_gate
+        gate = eligible_all(rows) if sided else [eligible(r) for r in rows]
+        kept = [(c, r) for c, r, ok in zip(candidates, rows, gate, strict=True) if ok]
         if not kept:
             return []
         if self.reader is None:

@@ -146,13 +146,16 @@ def load_base(
 class Calibration:
     """Platt scaling of the logit, the refusal threshold on the calibrated probability, and how
     far below the best a further sentence may be to join the answer (``list_margin`` when the
-    question asks for several)."""
+    question asks for several); ``side_gate``: whether the reader reads only the candidates
+    that state the side asked about, when some do (``features.eligible_all``; a reader trained
+    on side pairs reads them all)."""
 
     scale: float = 1.0
     shift: float = 0.0
     threshold: float = 0.5
     margin: float = 0.1
     list_margin: float = 0.3
+    side_gate: bool = True
 
     def probabilities(self, logits: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-(self.scale * np.asarray(logits) + self.shift)))
@@ -307,10 +310,17 @@ def save(net: ReaderNet, calibration: Calibration, path: Path, **facts: Any) -> 
 
 
 def set_decision(
-    path: Path, *, threshold: float, margin: float, list_margin: float, **facts: Any
+    path: Path,
+    *,
+    threshold: float,
+    margin: float,
+    list_margin: float,
+    side_gate: bool | None = None,
+    **facts: Any,
 ) -> None:
     """Rewrite the refusal threshold and the margins of the weights file ``path`` (chosen on dev
-    by ``bench/answerers.py --grid ... --write``); the weights and the Platt scaling stay."""
+    by ``bench/answerers.py --grid ... --write``), and the side gate when given; the weights
+    and the Platt scaling stay."""
     from safetensors import safe_open
     from safetensors.torch import load_file, save_file
 
@@ -318,5 +328,7 @@ def set_decision(
         meta = json.loads(handle.metadata()["newsdesk"])
     state = load_file(str(path))
     meta["calibration"] |= {"threshold": threshold, "margin": margin, "list_margin": list_margin}
+    if side_gate is not None:
+        meta["calibration"]["side_gate"] = side_gate
     meta |= facts
     save_file(state, str(path), metadata={"newsdesk": json.dumps(meta)})

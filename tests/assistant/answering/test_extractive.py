@@ -128,3 +128,23 @@ def test_a_yes_no_question_is_answered_by_the_opposite_statement(
     passages = [Passage(chunk_id="t", article_id="tolls", title="Toll plan", text=TOLLS, score=1)]
     answer = answerer.answer("did the freight drivers union accept the toll plan", passages)
     assert "rejected the toll plan" in answer.answer
+
+
+@pytest.mark.parametrize("side_gate", [True, False])
+def test_the_reader_file_says_whether_the_side_gate_applies(side_gate: bool) -> None:
+    from dataclasses import replace
+
+    from assistant.answering.questions import analyse
+    from assistant.answering.reader.model import Reader
+
+    reader = Reader.load()
+    reader.calibration = replace(reader.calibration, side_gate=side_gate)
+    answerer = ExtractiveAnswerer(SentenceEmbeddings(), reader=reader)
+    passages = [Passage(chunk_id="t", article_id="tolls", title="Toll plan", text=TOLLS, score=1)]
+    scored = answerer.score(analyse("who welcomed the toll plan"), passages)
+    read = {s.sentence.text.split()[1] for s in scored}  # each sentence's second word
+    assert "Freight" not in read  # the opposite side is never read: polarity stays a gate
+    if side_gate:  # only the candidates that state the side asked
+        assert read == {"Harbour"}
+    else:  # a reader trained on side pairs reads the others too
+        assert "Harbour" in read and len(read) > 1

@@ -1,0 +1,62 @@
+"""Write the side pairs (``data/train/sides.jsonl``) as a training file that weights them up
+and names each answerable question's opposite side as its hard negative.
+
+An answerable side question whose pair is also answerable, by other sentences, gets the
+pair's first sentence as ``near`` (the negative ``pairs_for`` takes first); the near-miss twins
+keep theirs. Each question is written ``--copies`` times under distinct ids (``ID#2``...), so
+the 566 questions weigh as much as that many more (their random negatives differ per copy).
+
+    .venv/bin/python bench/side_training.py --copies 2 --out build/reader/sides-x2.jsonl
+    newsdesk train build/reader/questions-p3.jsonl build/reader/sides-x2.jsonl ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def side_rows(rows: list[dict], copies: int) -> list[dict]:
+    by_id = {row["id"]: row for row in rows}
+    out = []
+    for copy in range(1, copies + 1):
+        for row in rows:
+            row = dict(row)
+            other = by_id.get(row.get("pair") or "")
+            if (
+                row["answerable"]
+                and not row.get("near")
+                and other is not None
+                and other["answerable"]
+                and other["sentences"]
+                and set(other["sentences"]) != set(row["sentences"])
+            ):
+                row["near"] = other["sentences"][0]
+            if copy > 1:
+                row["id"] = f"{row['id']}#{copy}"
+            out.append(row)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sides", type=Path, default=ROOT / "data/train/sides.jsonl")
+    parser.add_argument("--copies", type=int, default=2)
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    rows = [json.loads(line) for line in args.sides.read_text().splitlines() if line.strip()]
+    written = side_rows(rows, args.copies)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text("".join(json.dumps(row) + "\n" for row in written))
+    hard = sum(1 for row in written[: len(rows)] if row["answerable"] and row.get("near"))
+    print(
+        f"wrote {args.out}: {len(written)} questions ({args.copies} x {len(rows)}; {hard} "
+        "answerable ones with the opposite side as their hard negative)"
+    )
+
+
+if __name__ == "__main__":
+    main()
