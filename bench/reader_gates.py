@@ -3,7 +3,8 @@
 The extractive answerer keeps a candidate only when it passes ``features.eligible_all``: the
 article names the question's names and numbers, the sentence does not state the opposite of
 what is asked, and when some candidate states the side asked about, only those (the "side"
-gate). This asks the dev sets with the reader three ways, in one run: all gates, the side gate
+gate, which the reader file's decision turns off: ``Calibration.side_gate``). This asks the dev
+sets with the reader three ways, in one run, whatever its file says: all gates, the side gate
 off, every gate off. Give it the test split only for a recorded look::
 
     .venv/bin/python bench/reader_gates.py          # ~10 min on 2 cores
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,10 +30,12 @@ from assistant.answering.features import eligible, eligible_all  # noqa: E402
 from assistant.evaluation.metrics import evaluate  # noqa: E402
 from bench.answerers import SETS, build, cases, memoise_retrieval  # noqa: E402
 
+# (the side gate on, every gate off): the side gate is the reader file's decision
+# (``Calibration.side_gate``), set here per variant whatever the file says
 VARIANTS = {
-    "all gates": eligible_all,
-    "side gate off": lambda rows: [eligible(r) for r in rows],
-    "every gate off": lambda rows: [True] * len(rows),
+    "all gates": (True, False),
+    "side gate off": (False, False),
+    "every gate off": (False, True),
 }
 
 
@@ -47,15 +51,18 @@ def main() -> int:
         settings = Settings(store=build(store))
         gold, retrieved = cases(spec), {}
         for variant in args.variants:
-            gate = VARIANTS[variant]
-            extractive.eligible_all = gate  # the answerer's own module-level gate
+            sided, none = VARIANTS[variant]
+            extractive.eligible = (lambda row: True) if none else eligible  # the module's gates
+            extractive.eligible_all = (lambda rows: [True] * len(rows)) if none else eligible_all
             assistant = Assistant.from_settings(settings, reader=True)
+            reader = assistant.answerer.reader  # type: ignore[attr-defined]
+            reader.calibration = replace(reader.calibration, side_gate=sided)
             memoise_retrieval(assistant, retrieved)  # the same passages for every variant
             report = evaluate(assistant.ask, gold, k=settings.k)
             keep = ("key_fact_recall", "citation_precision", "refusal_accuracy")
             rows.append({"set": name, "variant": variant} | {m: report.metrics[m] for m in keep})
             print(json.dumps(rows[-1]), flush=True)
-    extractive.eligible_all = eligible_all
+    extractive.eligible, extractive.eligible_all = eligible, eligible_all
     print("\n| set | gates | key facts | citation precision | refusals |\n|---|---|---|---|---|")
     for row in rows:
         figures = " | ".join(f"{row[m]:.3f}" for m in keep)
