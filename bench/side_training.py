@@ -4,10 +4,13 @@ and names each answerable question's opposite side as its hard negative.
 An answerable side question whose pair is also answerable, by other sentences, gets the
 pair's first sentence as ``near`` (the negative ``pairs_for`` takes first); the near-miss twins
 keep theirs. Each question is written ``--copies`` times under distinct ids (``ID#2``...), so
-the 566 questions weigh as much as that many more (their random negatives differ per copy).
+the side questions weigh as much as that many more (their random negatives differ per copy).
 
     .venv/bin/python bench/side_training.py --copies 2 --out build/reader/sides-x2.jsonl
     newsdesk train build/reader/questions-p3.jsonl build/reader/sides-x2.jsonl ...
+
+Session 30's candidate read the first 566 (``git show 60602a9:data/train/sides.jsonl >
+build/reader/sides-566.jsonl``, then ``--sides build/reader/sides-566.jsonl``).
 """
 
 from __future__ import annotations

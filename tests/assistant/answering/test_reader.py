@@ -25,6 +25,7 @@ from assistant.answering.reader.model import (
     quantised,
     round_to_stored,
     save,
+    set_decision,
 )
 from assistant.answering.reader.training import encode_pairs, predict, train
 from assistant.errors import SourceError
@@ -138,6 +139,10 @@ def test_one_training_step_changes_the_scores_and_round_trips_through_the_file(
     reader = Reader.load(path, precision="fp32")
     loaded = reader.logits(ANSWERABLE.question, [("Fire", s) for s in SENTENCES])
     assert np.allclose(loaded, after, atol=0.05)  # int8 rows, bf16-free inference
+    assert reader.calibration.side_gate  # the gate stays unless the decision turns it off
+    set_decision(path, threshold=0.2, margin=0.05, list_margin=0.1, side_gate=False)
+    decided = Reader.load(path, precision="fp32").calibration
+    assert (decided.threshold, decided.side_gate, decided.scale) == (0.2, False, 1.0)
     round_to_stored(net)  # what training calibrates on is what the file holds
     rounded = predict(net, data)  # (its frozen layers' output cached in fp16: not exact)
     assert np.abs(loaded - rounded).max() < 0.01 <= np.abs(after - rounded).max() * 10
