@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
+
 from tests.conftest import ROOT
 
 TRAIN = ROOT / "data" / "train" / "questions.jsonl"
@@ -15,6 +17,7 @@ FOLLOW_UPS = ROOT / "data" / "gold" / "dev" / "followups.jsonl"
 TRAIN_FOLLOW_UPS = ROOT / "data" / "train" / "followups.jsonl"
 TEST_FOLLOW_UPS = ROOT / "data" / "gold" / "test" / "followups.jsonl"
 SIDES = ROOT / "data" / "train" / "sides.jsonl"
+IMPLICIT = ROOT / "data" / "train" / "implicit_sides.jsonl"
 
 
 def _rows(path):
@@ -78,6 +81,8 @@ def test_the_training_follow_ups_keep_the_training_promises_off_fold_0() -> None
         assert row["history"] and fold_of(row["article"]) != 0, row["id"]
         if row["answerable"]:
             assert all(any(a in s for s in row["sentences"]) for a in row["answers"]), row["id"]
+            # implicit_sides.jsonl: the words that state the side lie in an answering sentence
+            assert any(row.get("implicit", "") in s for s in row["sentences"]), row["id"]
         else:
             pair = by_id[row["twin_of"]]
             assert pair["answerable"] and pair["history"] == row["history"], row["id"]
@@ -98,19 +103,23 @@ def test_the_follow_up_test_set_asks_after_an_earlier_question_on_the_held_out_a
             assert any(fact in sentence for sentence in row["evidence"]), row["id"]
 
 
-def test_the_side_pairs_ask_both_sides_of_one_topic_off_fold_0() -> None:
+@pytest.mark.parametrize("path", [SIDES, IMPLICIT], ids=["sides", "implicit"])
+def test_the_side_pairs_ask_both_sides_of_one_topic_off_fold_0(path) -> None:
     from assistant.answering.reader.examples import fold_of
 
-    rows = _rows(SIDES)
+    rows = _rows(path)
     by_id = {r["id"]: r for r in rows}
     assert len(rows) >= 300 and len(by_id) == len(rows)
-    assert not set(by_id) & {r["id"] for r in _rows(TRAIN)}
+    other = IMPLICIT if path == SIDES else SIDES
+    assert not set(by_id) & {r["id"] for r in [*_rows(TRAIN), *_rows(other)]}
     for row in rows:
         assert fold_of(row["article"]) != 0 and row["side"], row["id"]
         pair = by_id[row["pair"]]
         assert pair["pair"] == row["id"] and pair["article"] == row["article"], row["id"]
         if row["answerable"]:
             assert all(any(a in s for s in row["sentences"]) for a in row["answers"]), row["id"]
+            # implicit_sides.jsonl: the words that state the side lie in an answering sentence
+            assert any(row.get("implicit", "") in s for s in row["sentences"]), row["id"]
         else:
             twin = by_id[row["twin_of"]]
             assert twin["answerable"] and row["near"] in twin["sentences"], row["id"]
