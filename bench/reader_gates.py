@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 from assistant import Assistant, Settings  # noqa: E402
 from assistant.answering import extractive  # noqa: E402
-from assistant.answering.features import eligible, eligible_all  # noqa: E402
+from assistant.answering.features import eligible_all  # noqa: E402
 from assistant.evaluation.metrics import evaluate  # noqa: E402
 from bench.answerers import SETS, build, cases, memoise_retrieval  # noqa: E402
 
@@ -52,8 +52,9 @@ def main() -> int:
         gold, retrieved = cases(spec), {}
         for variant in args.variants:
             sided, none = VARIANTS[variant]
-            extractive.eligible = (lambda row: True) if none else eligible  # the module's gates
-            extractive.eligible_all = (lambda rows: [True] * len(rows)) if none else eligible_all
+            extractive.eligible_all = (  # the answerer's own module-level gate
+                (lambda rows, **_: [True] * len(rows)) if none else eligible_all
+            )
             assistant = Assistant.from_settings(settings, reader=True)
             reader = assistant.answerer.reader  # type: ignore[attr-defined]
             reader.calibration = replace(reader.calibration, side_gate=sided)
@@ -62,7 +63,7 @@ def main() -> int:
             keep = ("key_fact_recall", "citation_precision", "refusal_accuracy")
             rows.append({"set": name, "variant": variant} | {m: report.metrics[m] for m in keep})
             print(json.dumps(rows[-1]), flush=True)
-    extractive.eligible, extractive.eligible_all = eligible, eligible_all
+    extractive.eligible_all = eligible_all
     print("\n| set | gates | key facts | citation precision | refusals |\n|---|---|---|---|---|")
     for row in rows:
         figures = " | ".join(f"{row[m]:.3f}" for m in keep)

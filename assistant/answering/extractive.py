@@ -24,16 +24,7 @@ from ..models import Answer, Citation, Passage
 from ..retrieval.embeddings import embed_texts, embed_tokens
 from ..text.words import words
 from .base import stream_answer
-from .features import (
-    FEATURES,
-    Sentence,
-    eligible,
-    eligible_all,
-    features,
-    key_set,
-    prefilter,
-    sentences,
-)
+from .features import FEATURES, Sentence, eligible_all, features, key_set, prefilter, sentences
 from .matching import best_matches, content_words, maxsim, question_weights, weakest
 from .questions import Question, analyse, split_question
 from .reader.model import Reader
@@ -150,8 +141,8 @@ class ExtractiveAnswerer:
         if not candidates:
             return []
         rows = feature_rows(question, candidates, *self.similarities(question.text, candidates))
-        sided = self.reader is None or self.reader.calibration.side_gate
-        gate = eligible_all(rows) if sided else [eligible(r) for r in rows]
+        sides = self.reader is None or self.reader.calibration.side_gate
+        gate = eligible_all(rows, sides=sides)
         kept = [(c, r) for c, r, ok in zip(candidates, rows, gate, strict=True) if ok]
         if not kept:
             return []

@@ -72,12 +72,14 @@ def eligible(row: list[float]) -> bool:
     )
 
 
-def eligible_all(rows: list[list[float]]) -> list[bool]:
-    """``eligible`` for each candidate of one question; besides, when the question asks for
-    one side (who *welcomed* it) and some eligible candidate states that side, only those
-    that state it can answer: a sentence on the topic that takes no side is not the answer
-    while one that takes the asked side is there."""
+def eligible_all(rows: list[list[float]], *, sides: bool = True) -> list[bool]:
+    """``eligible`` for each candidate of one question; besides (``sides``, the side gate),
+    when the question asks for one side (who *welcomed* it) and some eligible candidate states
+    that side, only those that state it can answer: a sentence on the topic that takes no side
+    is not the answer while one that takes the asked side is there."""
     ok = [eligible(r) for r in rows]
+    if not sides:
+        return ok
     agrees, yesno = FEATURES.index("polarity_agrees"), FEATURES.index("yesno")
     sided = [o and bool(r[agrees]) and not r[yesno] for o, r in zip(ok, rows, strict=True)]
     return sided if any(sided) else ok

@@ -77,6 +77,7 @@ def test_when_a_candidate_takes_the_asked_side_only_such_candidates_answer() -> 
         return values
 
     assert eligible_all([row(0.0), row(1.0), row(0.0)]) == [False, True, False]
+    assert eligible_all([row(0.0), row(1.0), row(0.0)], sides=False) == [True, True, True]
     assert eligible_all([row(0.0), row(0.0)]) == [True, True]  # nobody takes a side
     both = [row(0.0, yesno=1.0), row(1.0, yesno=1.0)]
     assert eligible_all(both) == [True, True]  # "did they accept it?": "they rejected it"
