@@ -29,6 +29,7 @@ from ...errors import SourceError
 from ...text.sentences import sentence_spans
 from ...text.words import content_terms
 from ..conversation import condense_question
+from .labels import matching
 
 Articles = Mapping[str, tuple[str, str]]
 """Article id -> (title, text as ingest stores it)."""
@@ -110,22 +111,6 @@ def _as_asked(question: str, history: object) -> str:
 
 def article_sentences(text: str) -> list[str]:
     return [text[start:end] for start, end in sentence_spans(text)]
-
-
-def matching(labelled: Iterable[str], sentences: list[str]) -> set[int]:
-    """Indices of ``sentences`` that are the labelled ones (whitespace aside; a labelled
-    sentence split or joined differently by today's splitter still matches by containment)."""
-    found = set()
-    for label in labelled:
-        want = " ".join(label.split())
-        for index, sentence in enumerate(sentences):
-            have = " ".join(sentence.split())
-            if have == want or (
-                min(len(have), len(want)) >= 0.6 * max(len(have), len(want))
-                and (have in want or want in have)
-            ):
-                found.add(index)
-    return found
 
 
 def pairs_for(

@@ -51,6 +51,17 @@ def test_the_named_sentences_are_the_positives_whitespace_aside() -> None:
     assert matching(["Police"], SENTENCES) == set()  # a fragment is not the sentence
 
 
+def test_a_label_the_splitter_cuts_otherwise_still_names_its_sentences() -> None:
+    # One label spanning two splitter sentences marks both; a label inside a longer splitter
+    # sentence (a quotation the splitter did not break) marks that sentence.
+    assert matching([SENTENCES[1] + " " + SENTENCES[2]], SENTENCES) == {1, 2}
+    joined = [SENTENCES[0] + " " + SENTENCES[1] + " " + SENTENCES[2], "Calder Bay"]
+    assert matching([SENTENCES[1]], joined) == {0}
+    # ...but a phrase is not a sentence, inside a label or holding one.
+    assert matching([SENTENCES[0]], [SENTENCES[0], "Calder Bay"]) == {0}
+    assert matching(["taken to hospital, the fire service said."], joined) == set()
+
+
 def test_a_follow_up_trains_as_the_chat_asks_it_condensed_with_the_earlier_question(
     tmp_path: Path,
 ) -> None:
