@@ -1,7 +1,7 @@
 """Which of today's splitter sentences are the ones an annotator labelled.
 
 Annotators quote sentences as they read them; the splitter may cut the same text otherwise (a
-quotation it does not break, an abbreviation-like word before a full stop). A label still
+stray quote mark it takes for an open quotation, a quoted passage it breaks). A label still
 matches a splitter sentence that is most of it, or that holds it as a whole sentence; a label
 spanning several splitter sentences marks each whole sentence of it:
 
@@ -41,6 +41,3 @@ def _whole(part: str, text: str) -> bool:
     return len(part) >= 0.6 * len(text) or (
         bool(_END.search(part)) and (at == 0 or bool(_END.search(text[:at].rstrip())))
     )
-
-
-_END = re.compile(r"[.!?][\"'”’)\]]*$")
