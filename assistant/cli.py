@@ -119,12 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
         "(default: 0)",
     )
     training.add_argument(
-        "--negatives", type=int, help="negative sentences per training question (default: 6)"
+        "--negatives", type=int, help="negative sentences per training question (default: 4)"
     )
     training.add_argument(
         "--frozen",
         type=int,
-        help="MiniLM layers kept as they are, of 6; the others are trained (default: 2)",
+        help="MiniLM layers kept as they are, of 6; the others are trained (default: 1)",
     )
     training.add_argument(
         "--withheld-loss",

@@ -28,7 +28,7 @@ import torch
 from torch import nn
 
 WEIGHTS = Path(__file__).with_name("reader.safetensors")
-FROZEN = 2
+FROZEN = 1
 """MiniLM's layers kept as they are; the 6 - FROZEN above them are trained."""
 MAX_TOKENS = 128
 """Longest pair read (question, title and sentence), in wordpieces."""

@@ -205,7 +205,7 @@ def test_newsdesk_train_fits_and_writes_a_reader_from_questions_and_articles(
     tmp_path: Path, options: list[str]
 ) -> None:
     """The real command on invented articles (two held out by ``fold_of``), one epoch; with
-    ``--frozen 4`` the file holds two trained layers (the default: four) and loads as such,
+    ``--frozen 4`` the file holds two trained layers (the default: five) and loads as such,
     and the other options reach the file."""
     import json
 
@@ -258,13 +258,13 @@ def test_newsdesk_train_fits_and_writes_a_reader_from_questions_and_articles(
     )
     assert code == 0
     reader = Reader.load(out)
-    frozen = 4 if options else 2
+    frozen = 4 if options else 1
     assert reader.net.frozen == frozen and len(reader.net.top) == 6 - frozen
     from safetensors import safe_open
 
     with safe_open(str(out), framework="pt") as handle:
         meta = json.loads(handle.metadata()["newsdesk"])
-    assert meta["negatives"] == (2 if options else 6)
+    assert meta["negatives"] == (2 if options else 4)
     assert meta["withheld_loss"] == (0.5 if options else 0.0)
     assert 0.0 <= reader.calibration.threshold <= 1.0
     assert len(reader.logits("how many homes burned", [("Story", SENTENCES[0])])) == 1

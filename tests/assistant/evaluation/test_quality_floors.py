@@ -21,18 +21,18 @@ from tests.conftest import ROOT, ingest
 from tests.requirements import require_lee_corpus
 
 TEST_SPLIT = ROOT / "data" / "gold" / "test"
-# Regression floors a little under what the default answerer, the trained reader (4 trained
-# layers, shipped in session 26), scores on this store (key facts / citation precision /
-# refusals: test 0.713 / 0.713 / 0.821; fresh 0.635 / 0.696 / 0.832; blind 0.792 / 0.864 /
-# 0.781; measured on this very store, look 15/13/10 in data/gold/test/README.md). Issue 18 asks
+# Regression floors a little under what the default answerer, the trained reader (5 trained
+# layers, shipped in session 31), scores on this store (key facts / citation precision /
+# refusals: test 0.749 / 0.753 / 0.834; fresh 0.642 / 0.704 / 0.832; blind 0.792 / 0.864 /
+# 0.812; measured on this very store, look 22/20/17 in data/gold/test/README.md). Issue 18 asks
 # for 0.85 (goal 0.9); the reader does not reach it yet, so these are lower. The README's test
 # table is the run with the 365 Wikinews articles in the store too (more distractors: slightly
 # lower figures).
-FLOORS = {"key_fact_recall": 0.68, "citation_precision": 0.68, "refusal_accuracy": 0.79}
+FLOORS = {"key_fact_recall": 0.72, "citation_precision": 0.72, "refusal_accuracy": 0.80}
 SET_SIZES = {"fresh": 196, "blind": 160}
 SET_FLOORS = {
-    "fresh": {"key_fact_recall": 0.60, "citation_precision": 0.66, "refusal_accuracy": 0.80},
-    "blind": {"key_fact_recall": 0.76, "citation_precision": 0.83, "refusal_accuracy": 0.75},
+    "fresh": {"key_fact_recall": 0.61, "citation_precision": 0.67, "refusal_accuracy": 0.80},
+    "blind": {"key_fact_recall": 0.76, "citation_precision": 0.83, "refusal_accuracy": 0.78},
 }
 
 
