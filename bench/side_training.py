@@ -62,13 +62,14 @@ def main() -> None:
     parser.add_argument("--hold-out", type=Path, help="write one article in five's questions here")
     args = parser.parse_args()
     rows = [json.loads(line) for line in args.sides.read_text().splitlines() if line.strip()]
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.hold_out:
+        args.hold_out.parent.mkdir(parents=True, exist_ok=True)
         kept = [row for row in rows if held_out(row["article"])]
         args.hold_out.write_text("".join(json.dumps(row) + "\n" for row in kept))
         rows = [row for row in rows if not held_out(row["article"])]
         print(f"held out {len(kept)} questions in {args.hold_out}")
     written = side_rows(rows, args.copies)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text("".join(json.dumps(row) + "\n" for row in written))
     hard = sum(1 for row in written[: len(rows)] if row["answerable"] and row.get("near"))
     print(
